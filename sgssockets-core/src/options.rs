@@ -1,0 +1,192 @@
+//! Socket options, one `impl` block per option level, sorted by name.
+//! Getters ask the OS; setters report what the OS said.
+
+use std::time::Duration;
+
+use crate::constants::AF_INET6;
+use crate::error::Context;
+use crate::{sys, Result, Socket};
+
+/// Socket-level options (`SOL_SOCKET`) and the blocking mode.
+impl Socket {
+    /// Whether calls block (the default). See fcntl(2) `O_NONBLOCK`.
+    pub fn is_blocking(&self) -> Result<bool> {
+        let socket = self.open("blocking")?;
+        let nonblocking =
+            sys::is_nonblocking(socket, self.remembered_nonblocking()).during("fcntl(F_GETFL)")?;
+        Ok(!nonblocking)
+    }
+
+    /// Makes calls block, or return `EWOULDBLOCK` at once when they cannot proceed.
+    pub fn set_blocking(&self, blocking: bool) -> Result<()> {
+        self.open("blocking")?
+            .set_nonblocking(!blocking)
+            .during("set blocking mode")?;
+        self.remember_nonblocking(!blocking);
+        Ok(())
+    }
+
+    /// `SO_BROADCAST`: may datagrams go to broadcast addresses.
+    pub fn broadcast(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(SO_BROADCAST)";
+        self.open(OP)?.broadcast().during(OP)
+    }
+
+    /// Sets `SO_BROADCAST`.
+    pub fn set_broadcast(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(SO_BROADCAST)";
+        self.open(OP)?.set_broadcast(on).during(OP)
+    }
+
+    /// `SO_KEEPALIVE`: send keep-alive probes on an idle connection.
+    pub fn keepalive(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(SO_KEEPALIVE)";
+        self.open(OP)?.keepalive().during(OP)
+    }
+
+    /// Sets `SO_KEEPALIVE`.
+    pub fn set_keepalive(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(SO_KEEPALIVE)";
+        self.open(OP)?.set_keepalive(on).during(OP)
+    }
+
+    /// `SO_LINGER`: `Some(t)` makes close wait up to `t` for unsent data
+    /// (`Some(0)` resets the connection), `None` is the default background close.
+    pub fn linger(&self) -> Result<Option<Duration>> {
+        const OP: &str = "getsockopt(SO_LINGER)";
+        self.open(OP)?.linger().during(OP)
+    }
+
+    /// Sets `SO_LINGER`.
+    pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
+        const OP: &str = "setsockopt(SO_LINGER)";
+        self.open(OP)?.set_linger(linger).during(OP)
+    }
+
+    /// `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double what was set).
+    pub fn recv_buffer_size(&self) -> Result<usize> {
+        const OP: &str = "getsockopt(SO_RCVBUF)";
+        self.open(OP)?.recv_buffer_size().during(OP)
+    }
+
+    /// Sets `SO_RCVBUF`.
+    pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
+        const OP: &str = "setsockopt(SO_RCVBUF)";
+        self.open(OP)?.set_recv_buffer_size(size).during(OP)
+    }
+
+    /// `SO_RCVTIMEO`: how long a receive or accept may block; `None` is forever.
+    pub fn recv_timeout(&self) -> Result<Option<Duration>> {
+        const OP: &str = "getsockopt(SO_RCVTIMEO)";
+        self.open(OP)?.read_timeout().during(OP)
+    }
+
+    /// Sets `SO_RCVTIMEO`. `Some(Duration::ZERO)` is rejected: use `None` for no timeout.
+    pub fn set_recv_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.set_timeout(true, timeout)
+    }
+
+    /// `SO_REUSEADDR`: allow binding an address in `TIME_WAIT`.
+    pub fn reuse_addr(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(SO_REUSEADDR)";
+        self.open(OP)?.reuse_address().during(OP)
+    }
+
+    /// Sets `SO_REUSEADDR`.
+    pub fn set_reuse_addr(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(SO_REUSEADDR)";
+        self.open(OP)?.set_reuse_address(on).during(OP)
+    }
+
+    /// `SO_REUSEPORT`: let several sockets bind the same port. An error where the
+    /// platform has no such option (Windows, Solaris).
+    pub fn reuse_port(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(SO_REUSEPORT)";
+        sys::reuse_port(self.open(OP)?).during(OP)
+    }
+
+    /// Sets `SO_REUSEPORT` where the platform has it.
+    pub fn set_reuse_port(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(SO_REUSEPORT)";
+        sys::set_reuse_port(self.open(OP)?, on).during(OP)
+    }
+
+    /// `SO_SNDBUF`: the send buffer size in bytes (Linux reports double what was set).
+    pub fn send_buffer_size(&self) -> Result<usize> {
+        const OP: &str = "getsockopt(SO_SNDBUF)";
+        self.open(OP)?.send_buffer_size().during(OP)
+    }
+
+    /// Sets `SO_SNDBUF`.
+    pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
+        const OP: &str = "setsockopt(SO_SNDBUF)";
+        self.open(OP)?.set_send_buffer_size(size).during(OP)
+    }
+
+    /// `SO_SNDTIMEO`: how long a send or connect may block; `None` is forever.
+    pub fn send_timeout(&self) -> Result<Option<Duration>> {
+        const OP: &str = "getsockopt(SO_SNDTIMEO)";
+        self.open(OP)?.write_timeout().during(OP)
+    }
+
+    /// Sets `SO_SNDTIMEO`. `Some(Duration::ZERO)` is rejected: use `None` for no timeout.
+    pub fn set_send_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        self.set_timeout(false, timeout)
+    }
+}
+
+/// IP-level options (`IPPROTO_IP` / `IPPROTO_IPV6`).
+impl Socket {
+    /// `IPV6_V6ONLY`: an IPv6 socket refuses IPv4-mapped traffic.
+    pub fn ipv6_only(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(IPV6_V6ONLY)";
+        self.open(OP)?.only_v6().during(OP)
+    }
+
+    /// Sets `IPV6_V6ONLY` (before `bind`).
+    pub fn set_ipv6_only(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(IPV6_V6ONLY)";
+        self.open(OP)?.set_only_v6(on).during(OP)
+    }
+
+    /// `IP_TTL` (IPv4) or `IPV6_UNICAST_HOPS` (IPv6): the hop limit of outgoing packets.
+    pub fn ttl(&self) -> Result<u32> {
+        const OP: &str = "getsockopt(IP_TTL)";
+        let socket = self.open(OP)?;
+        if self.family() == AF_INET6 {
+            socket
+                .unicast_hops_v6()
+                .during("getsockopt(IPV6_UNICAST_HOPS)")
+        } else {
+            socket.ttl_v4().during(OP)
+        }
+    }
+
+    /// Sets the hop limit (see [`ttl`](Socket::ttl)).
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        const OP: &str = "setsockopt(IP_TTL)";
+        let socket = self.open(OP)?;
+        if self.family() == AF_INET6 {
+            socket
+                .set_unicast_hops_v6(ttl)
+                .during("setsockopt(IPV6_UNICAST_HOPS)")
+        } else {
+            socket.set_ttl_v4(ttl).during(OP)
+        }
+    }
+}
+
+/// TCP-level options (`IPPROTO_TCP`).
+impl Socket {
+    /// `TCP_NODELAY`: send small segments at once (no Nagle delay).
+    pub fn nodelay(&self) -> Result<bool> {
+        const OP: &str = "getsockopt(TCP_NODELAY)";
+        self.open(OP)?.tcp_nodelay().during(OP)
+    }
+
+    /// Sets `TCP_NODELAY`.
+    pub fn set_nodelay(&self, on: bool) -> Result<()> {
+        const OP: &str = "setsockopt(TCP_NODELAY)";
+        self.open(OP)?.set_tcp_nodelay(on).during(OP)
+    }
+}

@@ -1,0 +1,602 @@
+//! `Socket`: a socket2 socket with an explicit closed state, errors that name the call,
+//! no SIGPIPE, EINTR retries that keep timeouts counting down, and bounded receives.
+
+use std::io;
+use std::mem::MaybeUninit;
+use std::net::Shutdown;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use socket2::{Domain, Protocol, Type};
+
+use crate::constants::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM};
+use crate::error::Context;
+use crate::{sys, Error, MsgFlags, Result, SocketAddress};
+
+/// Receives of up to this many bytes use a stack buffer: no heap allocation at all.
+pub const STACK_RECV_LIMIT: usize = 64 * 1024;
+
+/// What a receive got: data, or the orderly end of a stream.
+///
+/// `Closed` is only reported for connection-based sockets whose peer shut down sending;
+/// an empty datagram is `Data` of length 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Incoming<T> {
+    /// Data arrived (a length, or the bytes themselves).
+    Data(T),
+    /// The peer closed the stream in order (recv returned 0).
+    Closed,
+}
+
+/// Which of the socket's timeouts governs a call.
+#[derive(Clone, Copy)]
+enum Direction {
+    Recv,
+    Send,
+}
+
+/// A socket. Every method takes `&self` except [`close`](Socket::close); after `close`
+/// every call fails with `EBADF` and never touches a descriptor that may have been reused.
+///
+/// ```
+/// use sgssockets_core::{Socket, MsgFlags, Incoming};
+///
+/// let server = Socket::udp(false).unwrap();
+/// server.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
+/// let client = Socket::udp(false).unwrap();
+/// client.send_to(b"ping", &server.local_addr().unwrap(), MsgFlags::empty()).unwrap();
+///
+/// let mut buf = [0u8; 16];
+/// let (len, from) = server.recv_from(&mut buf, MsgFlags::empty()).unwrap();
+/// assert_eq!(&buf[..len], b"ping");
+/// assert_eq!(from, client.local_addr().unwrap());
+/// ```
+#[derive(Debug)]
+pub struct Socket {
+    inner: Option<socket2::Socket>,
+    family: i32,
+    socket_type: i32,
+    /// Last blocking mode set (Windows cannot be asked).
+    nonblocking: AtomicBool,
+    /// Timeouts in nanoseconds, 0 for none: known without a syscall so the hot path
+    /// reads the clock only when a timeout can expire.
+    recv_timeout_ns: AtomicU64,
+    send_timeout_ns: AtomicU64,
+}
+
+fn nanos(timeout: Option<Duration>) -> u64 {
+    timeout.map_or(0, |d| {
+        u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1)
+    })
+}
+
+fn from_nanos(ns: u64) -> Option<Duration> {
+    (ns != 0).then(|| Duration::from_nanos(ns))
+}
+
+/// View an initialised buffer as one the OS may write into.
+fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: MaybeUninit<u8> has u8's layout, and socket2 only writes initialised bytes
+    // into the slice, so it stays initialised for the caller.
+    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
+}
+
+/// The first `len` bytes, which the OS reported it wrote.
+fn assume_init(buf: &[MaybeUninit<u8>], len: usize) -> &[u8] {
+    let filled = &buf[..len];
+    // SAFETY: recv/recvfrom returned `len`, so the kernel initialised these bytes.
+    unsafe { &*(filled as *const [MaybeUninit<u8>] as *const [u8]) }
+}
+
+impl Socket {
+    /// Creates a socket from typed values (`Domain::IPV4`, `Type::STREAM`, ...).
+    pub fn new(domain: Domain, ty: Type, protocol: Option<Protocol>) -> Result<Socket> {
+        let inner = socket2::Socket::new(domain, ty, protocol).during("socket")?;
+        Socket::adopt_new(inner, domain.into(), ty.into())
+    }
+
+    /// Creates a socket from the C numbers (`AF_INET`, `SOCK_STREAM`, `IPPROTO_TCP` or 0).
+    pub fn from_raw_parts(family: i32, socket_type: i32, protocol: i32) -> Result<Socket> {
+        let protocol = (protocol != 0).then(|| Protocol::from(protocol));
+        Socket::new(Domain::from(family), Type::from(socket_type), protocol)
+    }
+
+    /// A TCP socket, IPv6 if `ipv6`, else IPv4.
+    pub fn tcp(ipv6: bool) -> Result<Socket> {
+        let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
+        Socket::new(domain, Type::STREAM, Some(Protocol::TCP))
+    }
+
+    /// A UDP socket, IPv6 if `ipv6`, else IPv4.
+    pub fn udp(ipv6: bool) -> Result<Socket> {
+        let domain = if ipv6 { Domain::IPV6 } else { Domain::IPV4 };
+        Socket::new(domain, Type::DGRAM, Some(Protocol::UDP))
+    }
+
+    /// Wraps a socket this crate just created: blocking, no timeouts.
+    fn adopt_new(inner: socket2::Socket, family: i32, socket_type: i32) -> Result<Socket> {
+        sys::prepare_socket(&inner).during("socket")?;
+        Ok(Socket {
+            inner: Some(inner),
+            family,
+            socket_type,
+            nonblocking: AtomicBool::new(false),
+            recv_timeout_ns: AtomicU64::new(0),
+            send_timeout_ns: AtomicU64::new(0),
+        })
+    }
+
+    /// Wraps a socket made elsewhere, asking the OS for its mode and timeouts.
+    fn adopt_existing(
+        inner: socket2::Socket,
+        family: i32,
+        socket_type: i32,
+        nonblocking: bool,
+    ) -> Result<Socket> {
+        sys::prepare_socket(&inner).during("socket")?;
+        let recv_timeout = inner.read_timeout().during("getsockopt(SO_RCVTIMEO)")?;
+        let send_timeout = inner.write_timeout().during("getsockopt(SO_SNDTIMEO)")?;
+        Ok(Socket {
+            inner: Some(inner),
+            family,
+            socket_type,
+            nonblocking: AtomicBool::new(nonblocking),
+            recv_timeout_ns: AtomicU64::new(nanos(recv_timeout)),
+            send_timeout_ns: AtomicU64::new(nanos(send_timeout)),
+        })
+    }
+
+    /// Wraps any socket2 socket, asking the OS for its family and type.
+    pub fn from_socket2(inner: socket2::Socket) -> Result<Socket> {
+        let family = inner
+            .local_addr()
+            .map(|addr| i32::from(addr.family()))
+            .during("getsockname")?;
+        let socket_type = inner.r#type().during("getsockopt(SO_TYPE)")?.into();
+        let nonblocking = sys::accepted_is_nonblocking(&inner, false);
+        Socket::adopt_existing(inner, family, socket_type, nonblocking)
+    }
+
+    /// The open socket, or `EBADF` naming `operation`.
+    pub(crate) fn open(&self, operation: &'static str) -> Result<&socket2::Socket> {
+        self.inner.as_ref().ok_or_else(|| Error::closed(operation))
+    }
+
+    /// The socket2 socket, for options this crate does not wrap. `None` once closed.
+    pub fn as_socket2(&self) -> Option<&socket2::Socket> {
+        self.inner.as_ref()
+    }
+
+    /// The OS handle, or `None` once closed.
+    pub fn raw_socket(&self) -> Option<sys::RawSocket> {
+        self.inner.as_ref().map(sys::raw_socket)
+    }
+
+    /// Whether [`close`](Socket::close) was called.
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// The address family given at creation (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...).
+    pub fn family(&self) -> i32 {
+        self.family
+    }
+
+    /// The socket type given at creation (`SOCK_STREAM`, `SOCK_DGRAM`, ...).
+    pub fn socket_type(&self) -> i32 {
+        self.socket_type
+    }
+
+    /// Whether a 0-byte receive means the peer closed (connection-based sockets).
+    fn zero_means_closed(&self) -> bool {
+        self.socket_type != SOCK_DGRAM && self.socket_type != SOCK_RAW
+    }
+
+    /// Runs `call`, retrying it when a signal interrupts it (PEP 475). If the governing
+    /// timeout is set, retries get only the time that is left, and running out of it
+    /// reports `EWOULDBLOCK` as the timeout itself would have.
+    fn retrying<T>(
+        &self,
+        operation: &'static str,
+        direction: Direction,
+        mut call: impl FnMut(&socket2::Socket) -> io::Result<T>,
+    ) -> Result<T> {
+        let socket = self.open(operation)?;
+        let timeout = from_nanos(match direction {
+            Direction::Recv => self.recv_timeout_ns.load(Ordering::Relaxed),
+            Direction::Send => self.send_timeout_ns.load(Ordering::Relaxed),
+        });
+        let started = timeout.map(|_| Instant::now());
+        let mut shortened = false;
+        let result = loop {
+            match call(socket) {
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                    let (Some(timeout), Some(started)) = (timeout, started) else {
+                        continue;
+                    };
+                    let Some(left) = timeout
+                        .checked_sub(started.elapsed())
+                        .filter(|left| !left.is_zero())
+                    else {
+                        break Err(io::Error::from(io::ErrorKind::WouldBlock));
+                    };
+                    if let Err(err) = set_os_timeout(socket, direction, Some(left)) {
+                        break Err(err);
+                    }
+                    shortened = true;
+                }
+                other => break other,
+            }
+        };
+        if shortened {
+            // Put back the timeout the caller set; the call's own result matters more.
+            let _ = set_os_timeout(socket, direction, timeout);
+        }
+        result.during(operation)
+    }
+
+    /// Binds to `addr`.
+    pub fn bind(&self, addr: &SocketAddress) -> Result<()> {
+        self.open("bind")?.bind(&addr.to_sockaddr()).during("bind")
+    }
+
+    /// Binds to `port` on the wildcard address of the socket's own family (`0.0.0.0` or `::`).
+    pub fn bind_port(&self, port: u16) -> Result<()> {
+        let wildcard: SocketAddress =
+            match self.family {
+                f if f == AF_INET => {
+                    std::net::SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, port)).into()
+                }
+                f if f == AF_INET6 => {
+                    std::net::SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)).into()
+                }
+                other => return Err(Error::invalid_input(
+                    "bind",
+                    format!(
+                        "binding a port needs an IPv4 or IPv6 socket, this one is family {other}"
+                    ),
+                )),
+            };
+        self.bind(&wildcard)
+    }
+
+    /// Starts listening with a queue of `backlog` connections.
+    pub fn listen(&self, backlog: i32) -> Result<()> {
+        self.open("listen")?.listen(backlog).during("listen")
+    }
+
+    /// Accepts a connection: the new socket and the peer's address.
+    pub fn accept(&self) -> Result<(Socket, SocketAddress)> {
+        let (inner, peer) = self.retrying("accept", Direction::Recv, |s| s.accept())?;
+        let listener_nonblocking = self.nonblocking.load(Ordering::Relaxed);
+        let nonblocking = sys::accepted_is_nonblocking(&inner, listener_nonblocking);
+        let socket = Socket::adopt_existing(inner, self.family, self.socket_type, nonblocking)?;
+        Ok((socket, SocketAddress::from_sockaddr(&peer)))
+    }
+
+    /// Connects to `addr`. A connect interrupted by a signal is finished, not restarted.
+    pub fn connect(&self, addr: &SocketAddress) -> Result<()> {
+        let socket = self.open("connect")?;
+        match socket.connect(&addr.to_sockaddr()) {
+            Ok(()) => Ok(()),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                self.finish_interrupted_connect(socket)
+            }
+            Err(err) => Err(Error::os("connect", err)),
+        }
+    }
+
+    /// After EINTR the connection attempt goes on in the kernel: wait for it to complete
+    /// (within the send timeout, which governs connect) and report its outcome.
+    fn finish_interrupted_connect(&self, socket: &socket2::Socket) -> Result<()> {
+        let timeout = from_nanos(self.send_timeout_ns.load(Ordering::Relaxed));
+        if !crate::select::wait_writable(sys::raw_socket(socket), timeout).during("connect")? {
+            return Err(Error::os(
+                "connect",
+                io::Error::from(io::ErrorKind::WouldBlock),
+            ));
+        }
+        match socket.take_error().during("connect")? {
+            None => Ok(()),
+            Some(err) => Err(Error::os("connect", err)),
+        }
+    }
+
+    /// Sends `buf` on a connected socket; returns how many bytes were sent.
+    /// A broken connection gives `EPIPE`/`ECONNRESET`, never `SIGPIPE`.
+    pub fn send(&self, buf: &[u8], flags: MsgFlags) -> Result<usize> {
+        let flags = flags.bits() | sys::SEND_FLAGS;
+        self.retrying("send", Direction::Send, |s| s.send_with_flags(buf, flags))
+    }
+
+    /// Sends `buf` to `addr`; returns how many bytes were sent.
+    pub fn send_to(&self, buf: &[u8], addr: &SocketAddress, flags: MsgFlags) -> Result<usize> {
+        let flags = flags.bits() | sys::SEND_FLAGS;
+        let addr = addr.to_sockaddr();
+        self.retrying("sendto", Direction::Send, |s| {
+            s.send_to_with_flags(buf, &addr, flags)
+        })
+    }
+
+    /// Receives into `buf`: the length received, or [`Incoming::Closed`] when a stream's
+    /// peer closed in order.
+    pub fn recv(&self, buf: &mut [u8], flags: MsgFlags) -> Result<Incoming<usize>> {
+        let wants_data = !buf.is_empty();
+        let uninit = as_uninit(buf);
+        let len = self.retrying("recv", Direction::Recv, |s| {
+            s.recv_with_flags(uninit, flags.bits())
+        })?;
+        Ok(if len == 0 && wants_data && self.zero_means_closed() {
+            Incoming::Closed
+        } else {
+            Incoming::Data(len)
+        })
+    }
+
+    /// Receives a datagram into `buf` with the sender's address. A datagram longer than
+    /// `buf` is truncated to it on every platform.
+    pub fn recv_from(&self, buf: &mut [u8], flags: MsgFlags) -> Result<(usize, SocketAddress)> {
+        let uninit = as_uninit(buf);
+        let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
+            sys::recv_from(s, uninit, flags.bits())
+        })?;
+        Ok((len, SocketAddress::from_sockaddr(&from)))
+    }
+
+    /// Receives at most `max` bytes and hands them to `consume` without copying them.
+    ///
+    /// Memory is bounded by what arrived, not by `max` (SPEC §5.3): up to
+    /// [`STACK_RECV_LIMIT`] bytes are read into a stack buffer; a larger `max` reads a
+    /// stream in chunks of that size, and a datagram into a buffer of its real length.
+    ///
+    /// ```
+    /// use sgssockets_core::{Socket, MsgFlags, Incoming};
+    /// let a = Socket::udp(false).unwrap();
+    /// a.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
+    /// a.send_to(b"hello", &a.local_addr().unwrap(), MsgFlags::empty()).unwrap();
+    /// let got = a.recv_bounded(i32::MAX as usize, MsgFlags::empty(), |incoming| match incoming {
+    ///     Incoming::Data(bytes) => bytes.to_vec(),
+    ///     Incoming::Closed => Vec::new(),
+    /// }).unwrap();
+    /// assert_eq!(got, b"hello");
+    /// ```
+    pub fn recv_bounded<R>(
+        &self,
+        max: usize,
+        flags: MsgFlags,
+        consume: impl FnOnce(Incoming<&[u8]>) -> R,
+    ) -> Result<R> {
+        check_max("recv", max)?;
+        let closed_on_zero = self.zero_means_closed();
+        let classify = |data| classify(data, closed_on_zero);
+        if max <= STACK_RECV_LIMIT || closed_on_zero {
+            let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
+            let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
+            let len = self.retrying("recv", Direction::Recv, |s| {
+                s.recv_with_flags(buf, flags.bits())
+            })?;
+            return Ok(consume(classify(assume_init(buf, len))));
+        }
+        let size = self.retrying("recv", Direction::Recv, |s| {
+            sys::next_datagram_len(s, flags.bits())
+        })?;
+        let mut heap = Vec::with_capacity(size.min(max));
+        let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
+        let len = self.retrying("recv", Direction::Recv, |s| {
+            s.recv_with_flags(buf, flags.bits())
+        })?;
+        Ok(consume(classify(assume_init(buf, len))))
+    }
+
+    /// Like [`recv_bounded`](Socket::recv_bounded), with the sender's address.
+    pub fn recv_from_bounded<R>(
+        &self,
+        max: usize,
+        flags: MsgFlags,
+        consume: impl FnOnce(&[u8], SocketAddress) -> R,
+    ) -> Result<R> {
+        check_max("recvfrom", max)?;
+        if max <= STACK_RECV_LIMIT || self.zero_means_closed() {
+            let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
+            let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
+            let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
+                sys::recv_from(s, buf, flags.bits())
+            })?;
+            return Ok(consume(
+                assume_init(buf, len),
+                SocketAddress::from_sockaddr(&from),
+            ));
+        }
+        let size = self.retrying("recvfrom", Direction::Recv, |s| {
+            sys::next_datagram_len(s, flags.bits())
+        })?;
+        let mut heap = Vec::with_capacity(size.min(max));
+        let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
+        let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
+            sys::recv_from(s, buf, flags.bits())
+        })?;
+        Ok(consume(
+            assume_init(buf, len),
+            SocketAddress::from_sockaddr(&from),
+        ))
+    }
+
+    /// Shuts down one or both directions.
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        self.open("shutdown")?.shutdown(how).during("shutdown")
+    }
+
+    /// Closes the socket and reports what the OS said. Closing twice gives `EBADF`.
+    pub fn close(&mut self) -> Result<()> {
+        let inner = self.inner.take().ok_or_else(|| Error::closed("close"))?;
+        sys::close(inner).during("close")
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> Result<SocketAddress> {
+        let raw = self
+            .open("getpeername")?
+            .peer_addr()
+            .during("getpeername")?;
+        Ok(SocketAddress::from_sockaddr(&raw))
+    }
+
+    /// The local address (after `bind(0)`, this has the port the OS chose).
+    pub fn local_addr(&self) -> Result<SocketAddress> {
+        let raw = self
+            .open("getsockname")?
+            .local_addr()
+            .during("getsockname")?;
+        Ok(SocketAddress::from_sockaddr(&raw))
+    }
+
+    /// Takes the pending error (`SO_ERROR`), if any.
+    pub fn take_error(&self) -> Result<Option<Error>> {
+        let pending = self
+            .open("getsockopt(SO_ERROR)")?
+            .take_error()
+            .during("getsockopt(SO_ERROR)")?;
+        Ok(pending.map(|err| Error::os("SO_ERROR", err)))
+    }
+
+    pub(crate) fn remember_nonblocking(&self, nonblocking: bool) {
+        self.nonblocking.store(nonblocking, Ordering::Relaxed);
+    }
+
+    pub(crate) fn remembered_nonblocking(&self) -> bool {
+        self.nonblocking.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_timeout(&self, recv: bool, timeout: Option<Duration>) -> Result<()> {
+        let (operation, direction, cache) = if recv {
+            (
+                "setsockopt(SO_RCVTIMEO)",
+                Direction::Recv,
+                &self.recv_timeout_ns,
+            )
+        } else {
+            (
+                "setsockopt(SO_SNDTIMEO)",
+                Direction::Send,
+                &self.send_timeout_ns,
+            )
+        };
+        if timeout == Some(Duration::ZERO) {
+            return Err(Error::invalid_input(
+                operation,
+                "a zero timeout would mean 'wait forever'; pass None for no timeout",
+            ));
+        }
+        set_os_timeout(self.open(operation)?, direction, timeout).during(operation)?;
+        cache.store(nanos(timeout), Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+fn set_os_timeout(
+    socket: &socket2::Socket,
+    direction: Direction,
+    timeout: Option<Duration>,
+) -> io::Result<()> {
+    match direction {
+        Direction::Recv => socket.set_read_timeout(timeout),
+        Direction::Send => socket.set_write_timeout(timeout),
+    }
+}
+
+/// A received chunk, or the end of a stream when nothing arrived on a connection.
+fn classify(data: &[u8], closed_on_zero: bool) -> Incoming<&[u8]> {
+    if data.is_empty() && closed_on_zero {
+        Incoming::Closed
+    } else {
+        Incoming::Data(data)
+    }
+}
+
+fn check_max(operation: &'static str, max: usize) -> Result<()> {
+    if max == 0 {
+        Err(Error::invalid_input(
+            operation,
+            "the maximum length must be at least 1",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+impl From<std::net::TcpStream> for Socket {
+    fn from(stream: std::net::TcpStream) -> Socket {
+        let family = match stream.local_addr() {
+            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
+            _ => AF_INET,
+        };
+        from_std(socket2::Socket::from(stream), family, SOCK_STREAM)
+    }
+}
+
+impl From<std::net::TcpListener> for Socket {
+    fn from(listener: std::net::TcpListener) -> Socket {
+        let family = match listener.local_addr() {
+            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
+            _ => AF_INET,
+        };
+        from_std(socket2::Socket::from(listener), family, SOCK_STREAM)
+    }
+}
+
+impl From<std::net::UdpSocket> for Socket {
+    fn from(socket: std::net::UdpSocket) -> Socket {
+        let family = match socket.local_addr() {
+            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
+            _ => AF_INET,
+        };
+        from_std(socket2::Socket::from(socket), family, SOCK_DGRAM)
+    }
+}
+
+/// Adopts a std socket; if the OS cannot report its timeouts, they count as unset.
+fn from_std(inner: socket2::Socket, family: i32, socket_type: i32) -> Socket {
+    let nonblocking = sys::accepted_is_nonblocking(&inner, false);
+    let recv = inner.read_timeout().ok().flatten();
+    let send = inner.write_timeout().ok().flatten();
+    let _ = sys::prepare_socket(&inner);
+    Socket {
+        inner: Some(inner),
+        family,
+        socket_type,
+        nonblocking: AtomicBool::new(nonblocking),
+        recv_timeout_ns: AtomicU64::new(nanos(recv)),
+        send_timeout_ns: AtomicU64::new(nanos(send)),
+    }
+}
+
+macro_rules! into_std {
+    ($std:ty) => {
+        impl TryFrom<Socket> for $std {
+            type Error = Error;
+            /// Hands the open socket to std; fails with `EBADF` if it was closed.
+            fn try_from(mut socket: Socket) -> Result<$std> {
+                let inner = socket
+                    .inner
+                    .take()
+                    .ok_or_else(|| Error::closed("into std"))?;
+                Ok(<$std>::from(inner))
+            }
+        }
+    };
+}
+
+into_std!(std::net::TcpStream);
+into_std!(std::net::TcpListener);
+into_std!(std::net::UdpSocket);
+
+impl TryFrom<Socket> for socket2::Socket {
+    type Error = Error;
+    /// Hands the open socket to socket2; fails with `EBADF` if it was closed.
+    fn try_from(mut socket: Socket) -> Result<socket2::Socket> {
+        socket
+            .inner
+            .take()
+            .ok_or_else(|| Error::closed("into socket2"))
+    }
+}

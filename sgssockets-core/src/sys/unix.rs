@@ -1,0 +1,272 @@
+//! The Unix backend: libc values and the few calls socket2 does not wrap.
+
+use std::io;
+use std::mem::MaybeUninit;
+use std::os::fd::{AsRawFd, IntoRawFd};
+
+use socket2::SockAddr;
+
+/// The OS handle of a socket: a file descriptor.
+pub type RawSocket = std::os::fd::RawFd;
+
+/// The raw handle of an open socket.
+pub(crate) fn raw_socket(socket: &socket2::Socket) -> RawSocket {
+    socket.as_raw_fd()
+}
+
+// Address and protocol families, socket types, protocols.
+pub(crate) const AF_UNSPEC: i32 = libc::AF_UNSPEC;
+pub(crate) const AF_INET: i32 = libc::AF_INET;
+pub(crate) const AF_INET6: i32 = libc::AF_INET6;
+pub(crate) const AF_UNIX: i32 = libc::AF_UNIX;
+pub(crate) const SOCK_STREAM: i32 = libc::SOCK_STREAM;
+pub(crate) const SOCK_DGRAM: i32 = libc::SOCK_DGRAM;
+pub(crate) const SOCK_RAW: i32 = libc::SOCK_RAW;
+pub(crate) const SOCK_SEQPACKET: i32 = libc::SOCK_SEQPACKET;
+pub(crate) const IPPROTO_TCP: i32 = libc::IPPROTO_TCP;
+pub(crate) const IPPROTO_UDP: i32 = libc::IPPROTO_UDP;
+pub(crate) const AI_PASSIVE: i32 = libc::AI_PASSIVE;
+pub(crate) const SHUT_RD: i32 = libc::SHUT_RD;
+pub(crate) const SHUT_WR: i32 = libc::SHUT_WR;
+pub(crate) const SHUT_RDWR: i32 = libc::SHUT_RDWR;
+
+// Message flags every Unix has.
+pub(crate) const MSG_OOB: i32 = libc::MSG_OOB;
+pub(crate) const MSG_PEEK: i32 = libc::MSG_PEEK;
+pub(crate) const MSG_DONTROUTE: i32 = libc::MSG_DONTROUTE;
+pub(crate) const MSG_DONTWAIT: i32 = libc::MSG_DONTWAIT;
+pub(crate) const MSG_WAITALL: i32 = libc::MSG_WAITALL;
+pub(crate) const MSG_EOR: i32 = libc::MSG_EOR;
+
+cfg_if::cfg_if! {
+    if #[cfg(any(target_os = "linux", target_os = "android"))] {
+        pub(crate) const AF_IPX: i32 = libc::AF_IPX;
+        pub(crate) const MSG_CONFIRM: i32 = libc::MSG_CONFIRM;
+        pub(crate) const MSG_MORE: i32 = libc::MSG_MORE;
+        pub(crate) const MSG_NOSIGNAL: i32 = libc::MSG_NOSIGNAL;
+    } else if #[cfg(any(target_os = "freebsd", target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly"))] {
+        pub(crate) const AF_IPX: i32 = 23;
+        pub(crate) const MSG_CONFIRM: i32 = 0;
+        pub(crate) const MSG_MORE: i32 = 0;
+        pub(crate) const MSG_NOSIGNAL: i32 = libc::MSG_NOSIGNAL;
+    } else {
+        // Apple and the rest: AF_IPX is 23 in the BSD family, no MSG_NOSIGNAL (SO_NOSIGPIPE instead).
+        pub(crate) const AF_IPX: i32 = 23;
+        pub(crate) const MSG_CONFIRM: i32 = 0;
+        pub(crate) const MSG_MORE: i32 = 0;
+        pub(crate) const MSG_NOSIGNAL: i32 = 0;
+    }
+}
+
+/// Flags added to every send so a broken connection gives `EPIPE` instead of `SIGPIPE`.
+pub(crate) const SEND_FLAGS: i32 = MSG_NOSIGNAL;
+
+/// Readiness bits for poll(2).
+pub(crate) mod poll_bits {
+    pub(crate) const READ: i16 = libc::POLLIN;
+    pub(crate) const WRITE: i16 = libc::POLLOUT;
+    /// What select(2) calls an "exceptional condition": urgent (out-of-band) data.
+    pub(crate) const EXCEPT: i16 = libc::POLLPRI;
+    pub(crate) const ERROR: i16 = libc::POLLERR;
+    pub(crate) const HANGUP: i16 = libc::POLLHUP;
+    pub(crate) const INVALID: i16 = libc::POLLNVAL;
+}
+
+/// One entry of a poll set.
+pub(crate) type PollFd = libc::pollfd;
+
+/// A poll entry asking for `events` on `socket`.
+pub(crate) fn poll_fd(socket: RawSocket, events: i16) -> PollFd {
+    libc::pollfd {
+        fd: socket,
+        events,
+        revents: 0,
+    }
+}
+
+/// The events poll reported for an entry.
+pub(crate) fn poll_revents(entry: &PollFd) -> i16 {
+    entry.revents
+}
+
+/// poll(2) once: `timeout_ms` of -1 waits forever. Returns the number of ready entries.
+pub(crate) fn poll(entries: &mut [PollFd], timeout_ms: i32) -> io::Result<usize> {
+    // SAFETY: the pointer and length describe a live, exclusively borrowed slice of pollfd.
+    let ready = unsafe {
+        libc::poll(
+            entries.as_mut_ptr(),
+            entries.len() as libc::nfds_t,
+            timeout_ms,
+        )
+    };
+    if ready < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ready as usize)
+    }
+}
+
+/// Applies what every socket this crate creates or accepts needs.
+///
+/// Close-on-exec comes from socket2 (`SOCK_CLOEXEC`/`FD_CLOEXEC`); on Apple systems,
+/// which lack `MSG_NOSIGNAL`, `SO_NOSIGPIPE` keeps a broken connection from raising `SIGPIPE`.
+pub(crate) fn prepare_socket(socket: &socket2::Socket) -> io::Result<()> {
+    cfg_if::cfg_if! {
+        if #[cfg(any(target_os = "macos", target_os = "ios", target_os = "tvos", target_os = "watchos", target_os = "visionos"))] {
+            socket.set_nosigpipe(true)
+        } else {
+            let _ = socket;
+            Ok(())
+        }
+    }
+}
+
+/// Closes the socket and reports what close(2) said.
+pub(crate) fn close(socket: socket2::Socket) -> io::Result<()> {
+    let fd = socket.into_raw_fd();
+    // SAFETY: `fd` was just released by its owner, so this is its only close.
+    // EINTR is not retried: on Linux the descriptor is gone after any close(2) return.
+    let rc = unsafe { libc::close(fd) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Whether `O_NONBLOCK` is set. `_remembered` is the last value set through this crate
+/// (needed where the OS cannot be asked).
+pub(crate) fn is_nonblocking(socket: &socket2::Socket, _remembered: bool) -> io::Result<bool> {
+    socket.nonblocking()
+}
+
+/// Whether a socket returned by accept(2) starts non-blocking.
+pub(crate) fn accepted_is_nonblocking(accepted: &socket2::Socket, _listener: bool) -> bool {
+    accepted.nonblocking().unwrap_or(false)
+}
+
+/// The length of the next datagram, waiting for one like recv(2) would (honouring the timeout).
+pub(crate) fn next_datagram_len(socket: &socket2::Socket, flags: i32) -> io::Result<usize> {
+    let mut probe = [MaybeUninit::<u8>::uninit(); 1];
+    cfg_if::cfg_if! {
+        if #[cfg(any(target_os = "linux", target_os = "android"))] {
+            // MSG_TRUNC makes Linux return the datagram's real length.
+            socket.recv_with_flags(&mut probe, flags | libc::MSG_PEEK | libc::MSG_TRUNC)
+        } else {
+            socket.recv_with_flags(&mut probe, flags | libc::MSG_PEEK)?;
+            // FIONREAD: the bytes queued, at least the first datagram's length.
+            let mut available: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one c_int through the pointer, which points to a live c_int.
+            let rc = unsafe { libc::ioctl(socket.as_raw_fd(), libc::FIONREAD, &mut available) };
+            if rc < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(available.max(0) as usize)
+            }
+        }
+    }
+}
+
+/// recvfrom(2): a datagram longer than `buf` is truncated to it, never an error.
+pub(crate) fn recv_from(
+    socket: &socket2::Socket,
+    buf: &mut [MaybeUninit<u8>],
+    flags: i32,
+) -> io::Result<(usize, SockAddr)> {
+    socket.recv_from_with_flags(buf, flags)
+}
+
+/// The errno closest to an `io::ErrorKind`, for errors that carry no OS code.
+pub(crate) fn code_for_kind(kind: io::ErrorKind) -> i32 {
+    match kind {
+        io::ErrorKind::WouldBlock => libc::EWOULDBLOCK,
+        io::ErrorKind::TimedOut => libc::ETIMEDOUT,
+        io::ErrorKind::Interrupted => libc::EINTR,
+        io::ErrorKind::OutOfMemory => libc::ENOMEM,
+        io::ErrorKind::Unsupported => libc::EOPNOTSUPP,
+        _ => libc::EINVAL,
+    }
+}
+
+/// The platform's error codes by name.
+pub(crate) mod errno {
+    pub(crate) const EBADF: i32 = libc::EBADF;
+    pub(crate) const EINVAL: i32 = libc::EINVAL;
+    pub(crate) const EINTR: i32 = libc::EINTR;
+
+    /// Every name `errno_by_name` knows, with its value here.
+    pub(crate) const TABLE: &[(&str, i32)] = &[
+        ("EACCES", libc::EACCES),
+        ("EADDRINUSE", libc::EADDRINUSE),
+        ("EADDRNOTAVAIL", libc::EADDRNOTAVAIL),
+        ("EAFNOSUPPORT", libc::EAFNOSUPPORT),
+        ("EAGAIN", libc::EAGAIN),
+        ("EALREADY", libc::EALREADY),
+        ("EBADF", libc::EBADF),
+        ("EBADMSG", libc::EBADMSG),
+        ("ECANCELED", libc::ECANCELED),
+        ("ECONNABORTED", libc::ECONNABORTED),
+        ("ECONNREFUSED", libc::ECONNREFUSED),
+        ("ECONNRESET", libc::ECONNRESET),
+        ("EDESTADDRREQ", libc::EDESTADDRREQ),
+        ("EHOSTUNREACH", libc::EHOSTUNREACH),
+        ("EIDRM", libc::EIDRM),
+        ("EINPROGRESS", libc::EINPROGRESS),
+        ("EINTR", libc::EINTR),
+        ("EINVAL", libc::EINVAL),
+        ("EISCONN", libc::EISCONN),
+        ("ELOOP", libc::ELOOP),
+        ("EMFILE", libc::EMFILE),
+        ("EMSGSIZE", libc::EMSGSIZE),
+        ("ENETDOWN", libc::ENETDOWN),
+        ("ENETRESET", libc::ENETRESET),
+        ("ENETUNREACH", libc::ENETUNREACH),
+        ("ENFILE", libc::ENFILE),
+        ("ENOBUFS", libc::ENOBUFS),
+        ("ENODATA", libc::ENODATA),
+        ("ENOLINK", libc::ENOLINK),
+        ("ENOMSG", libc::ENOMSG),
+        ("ENOPROTOOPT", libc::ENOPROTOOPT),
+        ("ENOSR", libc::ENOSR),
+        ("ENOSTR", libc::ENOSTR),
+        ("ENOTCONN", libc::ENOTCONN),
+        ("ENOTRECOVERABLE", libc::ENOTRECOVERABLE),
+        ("ENOTSOCK", libc::ENOTSOCK),
+        ("ENOTSUP", libc::ENOTSUP),
+        ("EOPNOTSUPP", libc::EOPNOTSUPP),
+        ("EOVERFLOW", libc::EOVERFLOW),
+        ("EOWNERDEAD", libc::EOWNERDEAD),
+        ("EPIPE", libc::EPIPE),
+        ("EPROTO", libc::EPROTO),
+        ("EPROTONOSUPPORT", libc::EPROTONOSUPPORT),
+        ("EPROTOTYPE", libc::EPROTOTYPE),
+        ("ETIME", libc::ETIME),
+        ("ETIMEDOUT", libc::ETIMEDOUT),
+        ("ETXTBSY", libc::ETXTBSY),
+        ("EWOULDBLOCK", libc::EWOULDBLOCK),
+    ];
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(any(target_os = "solaris", target_os = "illumos", target_os = "cygwin", target_os = "nuttx"))] {
+        /// This platform has no `SO_REUSEPORT`.
+        pub(crate) fn reuse_port(_socket: &socket2::Socket) -> io::Result<bool> {
+            Err(io::Error::from_raw_os_error(libc::ENOPROTOOPT))
+        }
+
+        /// This platform has no `SO_REUSEPORT`.
+        pub(crate) fn set_reuse_port(_socket: &socket2::Socket, _on: bool) -> io::Result<()> {
+            Err(io::Error::from_raw_os_error(libc::ENOPROTOOPT))
+        }
+    } else {
+        /// `SO_REUSEPORT`.
+        pub(crate) fn reuse_port(socket: &socket2::Socket) -> io::Result<bool> {
+            socket.reuse_port()
+        }
+
+        /// Sets `SO_REUSEPORT`.
+        pub(crate) fn set_reuse_port(socket: &socket2::Socket, on: bool) -> io::Result<()> {
+            socket.set_reuse_port(on)
+        }
+    }
+}
