@@ -76,9 +76,11 @@ impl Socket {
     }
 
     /// `SO_RCVTIMEO`: how long a receive or accept may block; `None` is forever.
+    ///
+    /// This is the value last set (the kernel may round what it stores to its clock tick).
     pub fn recv_timeout(&self) -> Result<Option<Duration>> {
-        const OP: &str = "getsockopt(SO_RCVTIMEO)";
-        self.open(OP)?.read_timeout().during(OP)
+        self.open("getsockopt(SO_RCVTIMEO)")?;
+        Ok(self.remembered_timeout(true))
     }
 
     /// Sets `SO_RCVTIMEO`. `Some(Duration::ZERO)` is rejected: use `None` for no timeout.
@@ -124,9 +126,11 @@ impl Socket {
     }
 
     /// `SO_SNDTIMEO`: how long a send or connect may block; `None` is forever.
+    ///
+    /// This is the value last set (the kernel may round what it stores to its clock tick).
     pub fn send_timeout(&self) -> Result<Option<Duration>> {
-        const OP: &str = "getsockopt(SO_SNDTIMEO)";
-        self.open(OP)?.write_timeout().during(OP)
+        self.open("getsockopt(SO_SNDTIMEO)")?;
+        Ok(self.remembered_timeout(false))
     }
 
     /// Sets `SO_SNDTIMEO`. `Some(Duration::ZERO)` is rejected: use `None` for no timeout.

@@ -242,21 +242,22 @@ impl Socket {
 
     /// Binds to `port` on the wildcard address of the socket's own family (`0.0.0.0` or `::`).
     pub fn bind_port(&self, port: u16) -> Result<()> {
-        let wildcard: SocketAddress =
-            match self.family {
-                f if f == AF_INET => {
-                    std::net::SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, port)).into()
-                }
-                f if f == AF_INET6 => {
-                    std::net::SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)).into()
-                }
-                other => return Err(Error::invalid_input(
+        let wildcard: SocketAddress = match self.family {
+            f if f == AF_INET => {
+                std::net::SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, port)).into()
+            }
+            f if f == AF_INET6 => {
+                std::net::SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)).into()
+            }
+            other => {
+                return Err(Error::invalid_input(
                     "bind",
                     format!(
                         "binding a port needs an IPv4 or IPv6 socket, this one is family {other}"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         self.bind(&wildcard)
     }
 
@@ -465,6 +466,15 @@ impl Socket {
 
     pub(crate) fn remembered_nonblocking(&self) -> bool {
         self.nonblocking.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn remembered_timeout(&self, recv: bool) -> Option<Duration> {
+        let cache = if recv {
+            &self.recv_timeout_ns
+        } else {
+            &self.send_timeout_ns
+        };
+        from_nanos(cache.load(Ordering::Relaxed))
     }
 
     pub(crate) fn set_timeout(&self, recv: bool, timeout: Option<Duration>) -> Result<()> {
