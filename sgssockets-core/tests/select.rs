@@ -98,20 +98,20 @@ fn out_of_band_data_is_an_exceptional_condition() {
 }
 
 #[cfg(unix)]
-fn raise_fd_limit(wanted: u64) -> bool {
+fn raise_fd_limit(wanted: libc::rlim_t) -> bool {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: getrlimit writes one rlimit into the struct we own.
     unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    if limit.rlim_cur as u64 >= wanted {
+    if limit.rlim_cur >= wanted {
         return true;
     }
-    if (limit.rlim_max as u64) < wanted {
+    if limit.rlim_max < wanted {
         return false;
     }
-    limit.rlim_cur = wanted as _;
+    limit.rlim_cur = wanted;
     // SAFETY: setrlimit reads the struct we own.
     unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 }
 }
