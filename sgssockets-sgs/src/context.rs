@@ -1,0 +1,334 @@
+//! A small safe layer over an SGScript context: read arguments, push results, report
+//! argument errors and warnings in SGScript's normal form.
+//!
+//! A [`Ctx`] only exists inside a call from the VM (see [`crate::trampoline`]), so the
+//! context pointer it wraps is live for its whole lifetime.
+
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::marker::PhantomData;
+
+use crate::raw::{self, sgs_Context, sgs_Variable};
+
+/// The context of one call from the VM into this module.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'call> {
+    raw: *mut sgs_Context,
+    /// Whether the stack's item 0 is `this` (set by [`Ctx::enter_method`]).
+    method: bool,
+    _call: PhantomData<&'call sgs_Context>,
+}
+
+impl<'call> Ctx<'call> {
+    /// Wraps the context the VM passed to a callback.
+    ///
+    /// # Safety
+    /// `raw` is the live context of the current call from the VM, and the returned value is
+    /// not used after that call returns.
+    pub unsafe fn from_raw(raw: *mut sgs_Context) -> Self {
+        Ctx {
+            raw,
+            method: false,
+            _call: PhantomData,
+        }
+    }
+
+    /// The raw context pointer, for the few places that call [`raw`] directly.
+    pub fn as_raw(&self) -> *mut sgs_Context {
+        self.raw
+    }
+
+    /// The engine's root context: the same for every thread (coroutine) of one engine.
+    pub fn root(&self) -> usize {
+        // SAFETY: the context is live for the call (type invariant).
+        unsafe { raw::sgs_RootContext(self.raw) as usize }
+    }
+
+    /// Names the running native function in messages (`name(): ...`).
+    pub fn set_function_name(&self, name: &'static CStr) {
+        // SAFETY: live context; the name is a 'static NUL-terminated string, as the VM
+        // keeps the pointer for the rest of the call.
+        unsafe { raw::sgs_FuncName(self.raw, name.as_ptr()) }
+    }
+
+    /// Makes `this` item 0 when the function was called as a method (`obj.method()`), as
+    /// `sgs_Method` does, and remembers it for argument messages. Returns whether it was.
+    pub fn enter_method(&mut self) -> bool {
+        // SAFETY: live context.
+        self.method = unsafe { raw::sgs_Method(self.raw) } != 0;
+        self.method
+    }
+
+    /// Number of items on the current call's stack (arguments, `this` included after
+    /// [`enter_method`](Self::enter_method)).
+    pub fn stack_size(&self) -> i32 {
+        // SAFETY: live context.
+        unsafe { raw::sgs_StackSize(self.raw) }
+    }
+
+    /// The variable type (`SGS_VT_*`) of a stack item; `SGS_VT_NULL` past the end.
+    pub fn item_type(&self, item: i32) -> u32 {
+        if item >= self.stack_size() {
+            return raw::SGS_VT_NULL;
+        }
+        // SAFETY: live context, index checked above.
+        unsafe { raw::sgs_ItemType(self.raw, item) }
+    }
+
+    /// Whether the item is missing or `null`.
+    pub fn is_null(&self, item: i32) -> bool {
+        self.item_type(item) == raw::SGS_VT_NULL
+    }
+
+    /// The item as an integer, converting as SGScript does (`sgs_ParseInt`).
+    pub fn int_at(&self, item: i32) -> Option<i64> {
+        let mut out = 0;
+        // SAFETY: live context; `out` is a valid place for the result.
+        (unsafe { raw::sgs_ParseInt(self.raw, item, &mut out) } != 0).then_some(out)
+    }
+
+    /// The item as a real (`sgs_ParseReal`).
+    pub fn real_at(&self, item: i32) -> Option<f64> {
+        let mut out = 0.0;
+        // SAFETY: live context; `out` is a valid place for the result.
+        (unsafe { raw::sgs_ParseReal(self.raw, item, &mut out) } != 0).then_some(out)
+    }
+
+    /// The item as a bool (`sgs_ParseBool`: strings and system types are refused).
+    pub fn bool_at(&self, item: i32) -> Option<bool> {
+        let mut out = 0;
+        // SAFETY: live context; `out` is a valid place for the result.
+        (unsafe { raw::sgs_ParseBool(self.raw, item, &mut out) } != 0).then_some(out != 0)
+    }
+
+    /// The item's bytes if it is a string (or converts to one, `sgs_ParseString`).
+    ///
+    /// The bytes stay valid while the item stays on the stack, which is the whole call
+    /// because this module never pops its arguments.
+    pub fn bytes_at(&self, item: i32) -> Option<&'call [u8]> {
+        if item >= self.stack_size() {
+            return None;
+        }
+        let mut ptr: *mut c_char = std::ptr::null_mut();
+        let mut size: raw::sgs_SizeVal = 0;
+        // SAFETY: live context; both out-pointers are valid places.
+        let ok = unsafe { raw::sgs_ParseString(self.raw, item, &mut ptr, &mut size) } != 0;
+        if !ok || ptr.is_null() {
+            return None;
+        }
+        let len = usize::try_from(size).ok()?;
+        // SAFETY: the VM returned a pointer to `size` bytes of the string held by the stack
+        // item, which lives (unchanged) until the call returns.
+        Some(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+    }
+
+    /// The item as UTF-8 text, if it is a string that is valid UTF-8.
+    pub fn str_at(&self, item: i32) -> Option<&'call str> {
+        self.bytes_at(item)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+    }
+
+    /// The item as a variable (no reference taken: valid while the item is on the stack).
+    pub fn variable_at(&self, item: i32) -> sgs_Variable {
+        if item >= self.stack_size() {
+            return raw::sgs_MakeNull();
+        }
+        // SAFETY: live context, index checked.
+        unsafe { raw::sgs_StackItem(self.raw, item) }
+    }
+
+    /// Reports a bad argument in SGScript's standard form
+    /// (`name(): argument 2 - expected string, got int`) and returns 0 (no results).
+    pub fn arg_error(&self, item: i32, expected: &CStr) -> c_int {
+        // SAFETY: live context; both strings are NUL-terminated.
+        unsafe {
+            raw::sgs_ArgErrorExt(
+                self.raw,
+                item,
+                c_int::from(self.method),
+                expected.as_ptr(),
+                c"".as_ptr(),
+            );
+        }
+        0
+    }
+
+    /// Checks the argument count (excluding `this`): at least `min`, at most `max`.
+    /// Too few or too many: SGScript's count warning, and `false`.
+    pub fn check_arg_count(&self, min: i32, max: i32) -> bool {
+        let first = i32::from(self.method);
+        let given = self.stack_size() - first;
+        if given > max {
+            if min == max {
+                self.warn(&format!(
+                    "function expects exactly {max} arguments, {given} given"
+                ));
+            } else {
+                self.warn(&format!(
+                    "function expects {min} to {max} arguments, {given} given"
+                ));
+            }
+            return false;
+        }
+        // Too few is reported by the first missing argument's type check.
+        true
+    }
+
+    /// Sends a message of the given level; text is passed through `"%s"`, never as format.
+    fn message(&self, level: c_int, text: &str) {
+        let text = CString::new(text.replace('\0', "\\0")).unwrap_or_default();
+        // SAFETY: live context; the format is "%s" with exactly one NUL-terminated string
+        // argument, so the variadic call reads exactly what is passed.
+        unsafe {
+            raw::sgs_Msg(self.raw, level, c"%s".as_ptr(), text.as_ptr());
+        }
+    }
+
+    /// A warning (`SGS_WARNING`), prefixed by the VM with the function name if one is set.
+    pub fn warn(&self, text: &str) {
+        self.message(raw::SGS_WARNING, text);
+    }
+
+    /// An error (`SGS_ERROR`): only for internal failures and the version check.
+    pub fn error(&self, text: &str) {
+        self.message(raw::SGS_ERROR, text);
+    }
+
+    /// Pushes `null`.
+    pub fn push_null(&self) {
+        // SAFETY: live context.
+        unsafe { raw::sgs_PushNull(self.raw) };
+    }
+
+    /// Pushes a bool.
+    pub fn push_bool(&self, value: bool) {
+        // SAFETY: live context.
+        unsafe { raw::sgs_PushBool(self.raw, raw::sgs_Bool::from(value)) };
+    }
+
+    /// Pushes an integer.
+    pub fn push_int(&self, value: i64) {
+        // SAFETY: live context.
+        unsafe { raw::sgs_PushInt(self.raw, value) };
+    }
+
+    /// Pushes a real.
+    pub fn push_real(&self, value: f64) {
+        // SAFETY: live context.
+        unsafe { raw::sgs_PushReal(self.raw, value) };
+    }
+
+    /// Pushes a byte string (SGScript strings are byte buffers). Strings longer than
+    /// SGScript's 2 GiB limit are cut to it (never reached: receives are bounded by `max`).
+    pub fn push_bytes(&self, bytes: &[u8]) {
+        let len = raw::sgs_SizeVal::try_from(bytes.len()).unwrap_or(raw::sgs_SizeVal::MAX);
+        // SAFETY: live context; `bytes` is valid for `len` bytes; the VM copies them.
+        unsafe { raw::sgs_PushStringBuf(self.raw, bytes.as_ptr().cast(), len) };
+    }
+
+    /// Pushes a text string.
+    pub fn push_str(&self, text: &str) {
+        self.push_bytes(text.as_bytes());
+    }
+
+    /// Pushes a native function value.
+    pub fn push_cfunc(&self, func: raw::sgs_CFunc) {
+        // SAFETY: live context; `func` is a valid C function for the VM to call.
+        unsafe { raw::sgs_PushCFunc(self.raw, Some(func)) };
+    }
+
+    /// Pushes a variable (taking a new reference to it).
+    pub fn push_variable(&self, var: sgs_Variable) {
+        // SAFETY: live context; `var` is a valid variable (held by the caller).
+        unsafe { raw::sgs_PushVariable(self.raw, var) };
+    }
+
+    /// Replaces the top `count` items with an array of them.
+    pub fn make_array(&self, count: i32) {
+        // SAFETY: live context; the caller pushed `count` items.
+        unsafe { raw::sgs_CreateArray(self.raw, std::ptr::null_mut(), count) };
+    }
+
+    /// Replaces the top `2 * pairs` items (key, value, ...) with a dict of them.
+    pub fn make_dict(&self, pairs: i32) {
+        // SAFETY: live context; the caller pushed `2 * pairs` items.
+        unsafe { raw::sgs_CreateDict(self.raw, std::ptr::null_mut(), pairs * 2) };
+    }
+
+    /// The integer parameter of the current object callback (`sgs_ObjectArg`): "is
+    /// property access" for getindex/setindex, the operation for expr.
+    pub fn object_arg(&self) -> c_int {
+        // SAFETY: live context.
+        unsafe { raw::sgs_ObjectArg(self.raw) }
+    }
+}
+
+/// A variable this module holds a reference to; released when dropped.
+#[derive(Debug)]
+pub struct HeldVariable<'call> {
+    ctx: Ctx<'call>,
+    var: sgs_Variable,
+}
+
+impl HeldVariable<'_> {
+    /// The variable (valid while `self` lives).
+    pub fn variable(&self) -> &sgs_Variable {
+        &self.var
+    }
+
+    /// The value if the variable is an integer.
+    pub fn as_int(&self) -> Option<i64> {
+        if self.var.type_ != raw::SGS_VT_INT {
+            return None;
+        }
+        // SAFETY: the union is read as the member its type tag says it holds.
+        Some(unsafe { self.var.data.I })
+    }
+}
+
+impl Drop for HeldVariable<'_> {
+    fn drop(&mut self) {
+        // SAFETY: live context; `var` holds one reference taken by `sgs_GetIndex`.
+        unsafe { raw::sgs_Release(self.ctx.raw, &mut self.var) };
+    }
+}
+
+impl<'call> Ctx<'call> {
+    /// The number of items if `var` is an array.
+    pub fn array_len(&self, var: &sgs_Variable) -> Option<usize> {
+        // SAFETY: `var` is a valid variable held by the caller.
+        let size = unsafe { raw::sgs_ArraySize(*var) };
+        usize::try_from(size).ok()
+    }
+
+    /// Item `index` of the array `var` (index checked by the caller against
+    /// [`array_len`](Self::array_len)).
+    pub fn array_item(&self, var: &sgs_Variable, index: usize) -> Option<HeldVariable<'call>> {
+        let index = i64::try_from(index).ok()?;
+        let mut out = raw::sgs_MakeNull();
+        // SAFETY: live context; `var` is valid; `out` receives a new reference on success.
+        let ok = unsafe { raw::sgs_GetIndex(self.raw, *var, raw::sgs_MakeInt(index), &mut out, 0) };
+        (ok != 0).then_some(HeldVariable {
+            ctx: *self,
+            var: out,
+        })
+    }
+
+    /// Stores `value` at `index` of the array `var`.
+    pub fn set_array_item(&self, var: &sgs_Variable, index: usize, value: &sgs_Variable) {
+        let index = i64::try_from(index).unwrap_or(i64::MAX);
+        // SAFETY: live context; both variables are valid and held by the caller.
+        unsafe { raw::sgs_SetNumIndex(self.raw, *var, index, *value) };
+    }
+
+    /// Removes items `from..len` of the array `var`.
+    pub fn array_truncate(&self, var: &sgs_Variable, from: usize, len: usize) {
+        if from >= len {
+            return;
+        }
+        let (Ok(at), Ok(count)) = (i32::try_from(from), i32::try_from(len - from)) else {
+            return;
+        };
+        // SAFETY: live context; `var` is a valid array of `len` items (caller's check).
+        unsafe { raw::sgs_ArrayErase(self.raw, *var, at, count) };
+    }
+}

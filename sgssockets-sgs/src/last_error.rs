@@ -1,0 +1,95 @@
+//! `socket_error()`'s state: the error code of the most recent socket call, one per script
+//! engine (keyed by the engine's root context), invisible to scripts.
+//!
+//! An engine's entry is removed when the engine is destroyed: [`install`] puts a small
+//! guard object in the engine's registry whose destructor forgets the entry.
+
+use std::collections::HashMap;
+use std::ffi::c_int;
+use std::sync::{Mutex, PoisonError};
+
+use crate::context::Ctx;
+use crate::object;
+use crate::raw::{self, sgs_Context, sgs_ObjInterface, sgs_VarObj};
+use crate::trampoline;
+
+/// Last error code per engine root context.
+static LAST_ERRORS: Mutex<Option<HashMap<usize, i32>>> = Mutex::new(None);
+
+fn with_table<R>(f: impl FnOnce(&mut HashMap<usize, i32>) -> R) -> R {
+    let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
+    f(guard.get_or_insert_with(HashMap::new))
+}
+
+/// Records the outcome of a socket call: 0 for success, else the error code.
+pub fn set(ctx: &Ctx<'_>, code: i32) {
+    let root = ctx.root();
+    with_table(|table| {
+        table.insert(root, code);
+    });
+}
+
+/// The last recorded code for this engine (0 if none yet).
+pub fn get(ctx: &Ctx<'_>) -> i32 {
+    let root = ctx.root();
+    with_table(|table| table.get(&root).copied().unwrap_or(0))
+}
+
+/// Data of the guard object: the root context whose entry it owns.
+struct EngineGuard {
+    root: usize,
+}
+
+impl Drop for EngineGuard {
+    fn drop(&mut self) {
+        with_table(|table| {
+            table.remove(&self.root);
+        });
+    }
+}
+
+unsafe extern "C" fn guard_destruct(raw: *mut sgs_Context, obj: *mut sgs_VarObj) -> c_int {
+    let body = |_ctx: Ctx<'_>| {
+        // SAFETY: `obj` is the object the VM is destroying; its type is GUARD_IFACE.
+        unsafe { object::drop_data::<EngineGuard>(obj, &GUARD_IFACE) };
+        raw::SGS_SUCCESS
+    };
+    // SAFETY: the VM calls destructors with its live context.
+    unsafe { trampoline::enter(raw, trampoline::CALLBACK_PANIC, body) }
+}
+
+static GUARD_IFACE: sgs_ObjInterface = sgs_ObjInterface {
+    name: c"sgssockets_engine_state".as_ptr(),
+    destruct: Some(guard_destruct),
+    gcmark: None,
+    getindex: None,
+    setindex: None,
+    convert: None,
+    serialize: None,
+    dump: None,
+    getnext: None,
+    call: None,
+    expr: None,
+    proplist: std::ptr::null(),
+    parent: std::ptr::null(),
+};
+
+/// Starts this engine's state (code 0) and stores its guard in the engine's registry.
+pub fn install(ctx: &Ctx<'_>) {
+    let root = ctx.root();
+    with_table(|table| {
+        table.insert(root, 0);
+    });
+    let raw_ctx = ctx.as_raw();
+    ctx.push_str("sgssockets.engine_state");
+    object::push_new(ctx, &GUARD_IFACE, EngineGuard { root });
+    let key = ctx.variable_at(ctx.stack_size() - 2);
+    let guard = ctx.variable_at(ctx.stack_size() - 1);
+    // SAFETY: live context; the registry, key and value are valid variables (the latter two
+    // held by the stack until popped after the call, the registry by the engine).
+    unsafe {
+        let registry = raw::sgs_Registry(raw_ctx, raw::SGS_REG_ROOT);
+        raw::sgs_SetIndex(raw_ctx, registry, key, guard, 0);
+        raw::sgs_Pop(raw_ctx, 2);
+    }
+}
