@@ -51,7 +51,6 @@ enum Direction {
 /// assert_eq!(&buf[..len], b"ping");
 /// assert_eq!(from, client.local_addr().unwrap());
 /// ```
-#[derive(Debug)]
 pub struct Socket {
     inner: Option<socket2::Socket>,
     family: i32,
@@ -62,6 +61,30 @@ pub struct Socket {
     /// reads the clock only when a timeout can expire.
     recv_timeout_ns: AtomicU64,
     send_timeout_ns: AtomicU64,
+}
+
+impl std::fmt::Debug for Socket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let family = crate::constants::family_name(self.family);
+        let socket_type = crate::constants::ALL
+            .iter()
+            .find(|(name, value)| name.starts_with("SOCK_") && *value == self.socket_type)
+            .map(|(name, _)| *name);
+        let mut out = f.debug_struct("Socket");
+        match self.raw_socket() {
+            Some(raw) => out.field("handle", &raw),
+            None => out.field("handle", &"closed"),
+        };
+        match family {
+            Some(name) => out.field("family", &format_args!("{name}")),
+            None => out.field("family", &self.family),
+        };
+        match socket_type {
+            Some(name) => out.field("type", &format_args!("{name}")),
+            None => out.field("type", &self.socket_type),
+        };
+        out.finish()
+    }
 }
 
 fn nanos(timeout: Option<Duration>) -> u64 {

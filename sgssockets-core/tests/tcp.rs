@@ -284,3 +284,28 @@ fn sockets_are_close_on_exec() {
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
     assert!(flags & libc::FD_CLOEXEC != 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn fd_interop_and_debug() {
+    use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+    let (client, _server) = tcp_pair(false);
+    assert_eq!(client.as_raw_fd(), client.raw_socket().unwrap());
+    let dup: OwnedFd = client.as_fd().try_clone_to_owned().unwrap();
+    let adopted = Socket::from(dup);
+    assert_eq!(adopted.family(), sgssockets_core::constants::AF_INET);
+    assert_eq!(
+        adopted.socket_type(),
+        sgssockets_core::constants::SOCK_STREAM
+    );
+    assert_eq!(adopted.local_addr().unwrap(), client.local_addr().unwrap());
+    let shown = format!("{client:?}");
+    assert!(
+        shown.contains("AF_INET") && shown.contains("SOCK_STREAM"),
+        "{shown}"
+    );
+    let mut closed = adopted;
+    closed.close().unwrap();
+    assert_eq!(closed.as_raw_fd(), -1);
+    assert!(format!("{closed:?}").contains("closed"));
+}

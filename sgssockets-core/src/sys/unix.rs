@@ -270,3 +270,36 @@ cfg_if::cfg_if! {
         }
     }
 }
+
+impl std::os::fd::AsRawFd for crate::Socket {
+    /// The descriptor, or -1 once the socket is closed.
+    fn as_raw_fd(&self) -> RawSocket {
+        self.raw_socket().unwrap_or(-1)
+    }
+}
+
+impl std::os::fd::AsFd for crate::Socket {
+    /// Borrows the descriptor.
+    ///
+    /// # Panics
+    ///
+    /// If the socket was closed with [`Socket::close`](crate::Socket::close): a closed socket
+    /// has no descriptor to lend. Check [`is_closed`](crate::Socket::is_closed) first.
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.as_socket2()
+            .expect("AsFd on a closed sgssockets Socket")
+            .as_fd()
+    }
+}
+
+impl From<std::os::fd::OwnedFd> for crate::Socket {
+    /// Adopts an open socket descriptor, asking the OS for its family, type and mode.
+    ///
+    /// # Panics
+    ///
+    /// If the descriptor is not a socket the OS can describe (use
+    /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
+    fn from(fd: std::os::fd::OwnedFd) -> Self {
+        crate::Socket::from_socket2(socket2::Socket::from(fd)).expect("the descriptor is a socket")
+    }
+}

@@ -226,3 +226,36 @@ pub(crate) fn reuse_port(_socket: &socket2::Socket) -> io::Result<bool> {
 pub(crate) fn set_reuse_port(_socket: &socket2::Socket, _on: bool) -> io::Result<()> {
     Err(io::Error::from_raw_os_error(WinSock::WSAENOPROTOOPT))
 }
+
+impl std::os::windows::io::AsRawSocket for crate::Socket {
+    /// The handle, or `INVALID_SOCKET` once the socket is closed.
+    fn as_raw_socket(&self) -> RawSocket {
+        self.raw_socket()
+            .unwrap_or(WinSock::INVALID_SOCKET as RawSocket)
+    }
+}
+
+impl std::os::windows::io::AsSocket for crate::Socket {
+    /// Borrows the handle.
+    ///
+    /// # Panics
+    ///
+    /// If the socket was closed with [`Socket::close`](crate::Socket::close).
+    fn as_socket(&self) -> std::os::windows::io::BorrowedSocket<'_> {
+        self.as_socket2()
+            .expect("AsSocket on a closed sgssockets Socket")
+            .as_socket()
+    }
+}
+
+impl From<std::os::windows::io::OwnedSocket> for crate::Socket {
+    /// Adopts an open socket handle, asking the OS for its family and type.
+    ///
+    /// # Panics
+    ///
+    /// If the handle is not a socket the OS can describe (use
+    /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
+    fn from(socket: std::os::windows::io::OwnedSocket) -> Self {
+        crate::Socket::from_socket2(socket2::Socket::from(socket)).expect("the handle is a socket")
+    }
+}
