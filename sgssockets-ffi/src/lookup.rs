@@ -1,0 +1,212 @@
+//! Name lookup (`sgss_getaddrinfo`, returning a list freed with one call) and the host name.
+
+use std::ffi::c_char;
+
+use sgssockets_core::lookup::{self, AddrInfo, AddrInfoHints};
+
+use crate::address::sgss_address;
+use crate::boundary::{ffi_boundary, ffi_boundary_void, try_out, try_ref, try_text_out, Handle};
+use crate::result::{sgss_error, sgss_result, Failure};
+
+/// What `sgss_getaddrinfo` should look for; all zero means "anything".
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct sgss_addrinfo_hints {
+    /// `AI_*` flags, e.g. `AI_PASSIVE`.
+    pub flags: i32,
+    /// `AF_INET`, `AF_INET6`, or 0 for any.
+    pub family: i32,
+    /// `SOCK_STREAM`, `SOCK_DGRAM`, or 0 for any.
+    pub socktype: i32,
+    /// A protocol number, or 0 for any.
+    pub protocol: i32,
+}
+
+/// One result of a lookup, as `sgss_addrinfo_list_get` gives it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct sgss_addrinfo {
+    /// `ai_flags`.
+    pub flags: i32,
+    /// `ai_family`.
+    pub family: i32,
+    /// `ai_socktype`.
+    pub socktype: i32,
+    /// `ai_protocol`.
+    pub protocol: i32,
+    /// The address with the service's port. Borrowed from the list: valid until the list
+    /// is freed; never pass it to `sgss_address_free` (copy it with `sgss_address_clone`).
+    pub addr: *const sgss_address,
+}
+
+/// The results of one lookup. Opaque; freed with `sgss_addrinfo_list_free`.
+/// Several threads may read one list at once.
+#[derive(Debug)]
+pub struct sgss_addrinfo_list {
+    _private: [u8; 0],
+}
+
+impl Handle for sgss_addrinfo_list {
+    type Target = Vec<AddrInfo>;
+}
+
+/// Optional NUL-terminated text from C.
+///
+/// # Safety
+/// `ptr` is NULL or a NUL-terminated string left unchanged during the call.
+unsafe fn optional_text<'a>(
+    ptr: *const c_char,
+    name: &'static str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL, so a NUL-terminated string (this function's contract).
+    unsafe { crate::boundary::text_arg(ptr, name) }.map(Some)
+}
+
+/// The entry at `index`, or `Failure::Invalid`.
+fn entry(list: &[AddrInfo], index: usize) -> Result<&AddrInfo, Failure> {
+    list.get(index).ok_or_else(|| {
+        Failure::Invalid(format!(
+            "index {index} is past the end of a list of {}",
+            list.len()
+        ))
+    })
+}
+
+/// Resolves `host` (a name or address text) and `service` (a port number or service name);
+/// either may be NULL, not both. `hints` may be NULL for "anything".
+///
+/// On success `*out` is a new list (possibly long; never empty) that the caller frees with
+/// `sgss_addrinfo_list_free`, which also frees every address in it.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (both names
+/// NULL, bad UTF-8), `SGSS_RESULT_RESOLVER_ERROR` (unknown host and the like: the error code
+/// is the `EAI_*` value and the message the resolver's text), `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_getaddrinfo(
+    host: *const c_char,
+    service: *const c_char,
+    hints: *const sgss_addrinfo_hints,
+    out: *mut *mut sgss_addrinfo_list,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        // SAFETY: `host` and `service` are text arguments of this function: NULL or
+        // NUL-terminated.
+        let (host, service) = unsafe {
+            (
+                optional_text(host, "host")?,
+                optional_text(service, "service")?,
+            )
+        };
+        // SAFETY: `hints` is NULL or points at a readable `sgss_addrinfo_hints` (plain
+        // integers, so any bits are a valid value).
+        let hints = unsafe { hints.as_ref() }.copied().unwrap_or_default();
+        let out = try_out!(out);
+        let hints = AddrInfoHints {
+            flags: hints.flags,
+            family: hints.family,
+            socktype: hints.socktype,
+            protocol: hints.protocol,
+        };
+        let found = lookup::getaddrinfo(host, service, &hints)?;
+        out.write(sgss_addrinfo_list::into_handle(found));
+        Ok(())
+    })
+}
+
+/// Writes the number of entries in `list` to `*out_count`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_count`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_addrinfo_list_count(
+    list: *const sgss_addrinfo_list,
+    out_count: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let list = try_ref!(list);
+        try_out!(out_count).write(list.len());
+        Ok(())
+    })
+}
+
+/// Writes entry `index` of `list` to `*out_info`. Its `addr` is borrowed from the list.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_info`), `SGSS_RESULT_INVALID_ARGUMENT`
+/// (`index` past the end).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_addrinfo_list_get(
+    list: *const sgss_addrinfo_list,
+    index: usize,
+    out_info: *mut sgss_addrinfo,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let list = try_ref!(list);
+        let out = try_out!(out_info);
+        let found = entry(list, index)?;
+        out.write(sgss_addrinfo {
+            flags: found.flags,
+            family: found.family,
+            socktype: found.socktype,
+            protocol: found.protocol,
+            addr: (&found.addr as *const sgssockets_core::SocketAddress).cast::<sgss_address>(),
+        });
+        Ok(())
+    })
+}
+
+/// Writes the canonical name of entry `index` into `buf` (same buffer rules as
+/// `sgss_address_host_text`). Only present when the hints asked for `AI_CANONNAME`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`index` past the
+/// end), `SGSS_RESULT_NOT_FOUND` (no canonical name), `SGSS_RESULT_BUFFER_TOO_SMALL`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_addrinfo_list_canonname(
+    list: *const sgss_addrinfo_list,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let list = try_ref!(list);
+        let out = try_text_out!(buf, len, out_len);
+        let name = entry(list, index)?
+            .canonname
+            .as_deref()
+            .ok_or_else(|| Failure::NotFound(format!("a canonical name for entry {index}")))?;
+        out.write(name)
+    })
+}
+
+/// Frees a list and every address in it. NULL is ignored; never use `list` afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_addrinfo_list_free(list: *mut sgss_addrinfo_list) {
+    ffi_boundary_void!({
+        // SAFETY: the caller passes NULL or a list it owns and no longer uses.
+        drop(unsafe { sgss_addrinfo_list::take(list) });
+    })
+}
+
+/// Writes this machine's host name into `buf` (same buffer rules as
+/// `sgss_address_host_text`).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_len`, `buf` with `len > 0`),
+/// `SGSS_RESULT_BUFFER_TOO_SMALL`, `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_gethostname(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_text_out!(buf, len, out_len);
+        out.write(&lookup::hostname()?)
+    })
+}

@@ -1,0 +1,479 @@
+//! `sgss_socket`: creating, connecting, sending, receiving and closing sockets.
+//!
+//! A socket handle is owned by the caller and freed with `sgss_socket_free` (which closes
+//! it if still open). `sgss_socket_close` closes the OS socket but keeps the handle valid:
+//! every later call reports `SGSS_RESULT_CLOSED` (code `EBADF`) until it is freed.
+//!
+//! Thread-safety: any number of threads may use one socket at the same time (send on one,
+//! recv on another, select on a third) through `const sgss_socket *` functions. Only
+//! `sgss_socket_close` and `sgss_socket_free` need the socket to themselves.
+
+use std::ffi::c_void;
+
+use sgssockets_core::{constants, errno, Error, Incoming, MsgFlags, Socket};
+
+use crate::address::sgss_address;
+use crate::boundary::{
+    ffi_boundary, ffi_boundary_void, try_mut, try_out, try_ref, try_slice, try_slice_mut, Handle,
+};
+use crate::result::{sgss_error, sgss_result, Failure};
+
+/// A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
+#[derive(Debug)]
+pub struct sgss_socket {
+    _private: [u8; 0],
+}
+
+impl Handle for sgss_socket {
+    type Target = Socket;
+}
+
+/// Turns a core error on `socket` into a failure, telling "closed by the caller" apart.
+pub(crate) fn on(socket: &Socket) -> impl Fn(Error) -> Failure + '_ {
+    move |error| {
+        let closed = socket.is_closed() && error.code() == errno::EBADF;
+        Failure::Core { error, closed }
+    }
+}
+
+/// Hands a new socket to C.
+fn give(out: &mut std::mem::MaybeUninit<*mut sgss_socket>, socket: Socket) {
+    out.write(sgss_socket::into_handle(socket));
+}
+
+/// Creates a socket from the C numbers: `family` (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...),
+/// `type` (`SOCK_STREAM`, `SOCK_DGRAM`, ...) and `protocol` (0 for the default).
+///
+/// The socket is blocking, close-on-exec and never raises `SIGPIPE`. On success `*out` is
+/// a new socket the caller frees with `sgss_socket_free`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR` (e.g.
+/// `EAFNOSUPPORT`, `EPROTONOSUPPORT`, `EMFILE`, `EACCES` for raw sockets).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_new(
+    family: i32,
+    r#type: i32,
+    protocol: i32,
+    out: *mut *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_out!(out);
+        give(out, Socket::from_raw_parts(family, r#type, protocol)?);
+        Ok(())
+    })
+}
+
+/// Creates a TCP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
+/// socket the caller frees with `sgss_socket_free`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_tcp(
+    ipv6: bool,
+    out: *mut *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_out!(out);
+        give(out, Socket::tcp(ipv6)?);
+        Ok(())
+    })
+}
+
+/// Creates a UDP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
+/// socket the caller frees with `sgss_socket_free`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_udp(
+    ipv6: bool,
+    out: *mut *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_out!(out);
+        give(out, Socket::udp(ipv6)?);
+        Ok(())
+    })
+}
+
+/// Closes the socket and frees the handle. NULL is ignored. Errors from closing are not
+/// reported: call `sgss_socket_close` first to see them. The handle must not be in use by
+/// another thread, and must not be used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_free(socket: *mut sgss_socket) {
+    ffi_boundary_void!({
+        // SAFETY: the caller passes NULL or a socket it owns and no longer uses.
+        if let Some(mut socket) = unsafe { sgss_socket::take(socket) } {
+            if !socket.is_closed() {
+                let _ = socket.close();
+            }
+        }
+    })
+}
+
+/// Closes the OS socket. The handle stays valid (free it with `sgss_socket_free`); every
+/// later call on it gives `SGSS_RESULT_CLOSED`. No other thread may use the socket during
+/// this call.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED` (already closed),
+/// `SGSS_RESULT_OS_ERROR` (what close(2) reported; the socket is closed all the same).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_close(
+    socket: *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_mut!(socket);
+        let was_closed = socket.is_closed();
+        socket.close().map_err(|error| Failure::Core {
+            error,
+            closed: was_closed,
+        })
+    })
+}
+
+/// Writes whether `sgss_socket_close` was called to `*out_closed`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_closed`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_is_closed(
+    socket: *const sgss_socket,
+    out_closed: *mut bool,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        try_out!(out_closed).write(socket.is_closed());
+        Ok(())
+    })
+}
+
+/// Writes the OS descriptor (a file descriptor; a `SOCKET` on Windows) to `*out_fd`, for
+/// use with the host's own event loop. The socket still owns it: do not close it.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_descriptor(
+    socket: *const sgss_socket,
+    out_fd: *mut i64,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let out = try_out!(out_fd);
+        let raw = socket.raw_socket().ok_or_else(|| Failure::Core {
+            error: Error::from_code("descriptor", errno::EBADF),
+            closed: true,
+        })?;
+        #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+        out.write(raw as i64);
+        Ok(())
+    })
+}
+
+/// Writes the family given at creation (`AF_INET`, ...) to `*out_family` and the type
+/// (`SOCK_STREAM`, ...) to `*out_type`. Works on a closed socket too.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_family`, `out_type`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_kind(
+    socket: *const sgss_socket,
+    out_family: *mut i32,
+    out_type: *mut i32,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let family = try_out!(out_family);
+        let kind = try_out!(out_type);
+        family.write(socket.family());
+        kind.write(socket.socket_type());
+        Ok(())
+    })
+}
+
+/// Binds the socket to `addr` (any family).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
+/// `EADDRINUSE`, `EACCES`, `EINVAL` when already bound).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_bind(
+    socket: *const sgss_socket,
+    addr: *const sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let addr = try_ref!(addr);
+        socket.bind(addr).map_err(on(socket))
+    })
+}
+
+/// Binds the socket to `port` on the wildcard address of its own family (`0.0.0.0` or
+/// `::`). Port 0 lets the OS choose; read it back with `sgss_socket_local_address`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_INVALID_ARGUMENT`
+/// (not an IPv4/IPv6 socket), `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_bind_port(
+    socket: *const sgss_socket,
+    port: u16,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        socket.bind_port(port).map_err(on(socket))
+    })
+}
+
+/// Starts listening for connections with a queue of `backlog`.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
+/// `EOPNOTSUPP` on a datagram socket).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_listen(
+    socket: *const sgss_socket,
+    backlog: i32,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        socket.listen(backlog).map_err(on(socket))
+    })
+}
+
+/// Accepts a connection. On success `*out_socket` is a new socket and, when `out_peer` is
+/// not NULL, `*out_peer` a new address of the peer; the caller frees both. Waits up to the
+/// receive timeout (or forever); a non-blocking listener reports `SGSS_RESULT_WOULD_BLOCK`
+/// when nobody is waiting.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_socket`), `SGSS_RESULT_CLOSED`,
+/// `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g. `EINVAL` when not listening).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_accept(
+    socket: *const sgss_socket,
+    out_socket: *mut *mut sgss_socket,
+    out_peer: *mut *mut sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let out_socket = try_out!(out_socket);
+        // SAFETY: `out_peer` is an out-parameter of this function: NULL or writable.
+        let out_peer = unsafe { out_peer.cast::<std::mem::MaybeUninit<_>>().as_mut() };
+        let (accepted, peer) = socket.accept().map_err(on(socket))?;
+        give(out_socket, accepted);
+        if let Some(out_peer) = out_peer {
+            out_peer.write(sgss_address::into_handle(peer));
+        }
+        Ok(())
+    })
+}
+
+/// Connects to `addr`. Waits up to the send timeout (or forever); a non-blocking socket
+/// reports `SGSS_RESULT_OS_ERROR` with `EINPROGRESS` (WSAEWOULDBLOCK on Windows: then
+/// `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_select` and
+/// `sgss_socket_pending_error`).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`,
+/// `SGSS_RESULT_OS_ERROR` (e.g. `ECONNREFUSED`, `ETIMEDOUT`, `EINPROGRESS`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_connect(
+    socket: *const sgss_socket,
+    addr: *const sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let addr = try_ref!(addr);
+        socket.connect(addr).map_err(on(socket))
+    })
+}
+
+/// Sends `len` bytes from `buf` on a connected socket; `*out_sent` receives how many were
+/// sent (possibly fewer than `len`). `flags` are `MSG_*` values (0 for none); `SIGPIPE` is
+/// never raised.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_sent`, `buf` with `len > 0`),
+/// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (non-blocking or send timeout),
+/// `SGSS_RESULT_OS_ERROR` (e.g. `EPIPE`, `ECONNRESET`, `ENOTCONN`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_send(
+    socket: *const sgss_socket,
+    buf: *const c_void,
+    len: usize,
+    flags: i32,
+    out_sent: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let data = try_slice!(buf, len);
+        let out = try_out!(out_sent);
+        let sent = socket
+            .send(data, MsgFlags::from_bits_retain(flags))
+            .map_err(on(socket))?;
+        out.write(sent);
+        Ok(())
+    })
+}
+
+/// Sends `len` bytes from `buf` to `addr`; `*out_sent` receives how many were sent.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `addr`, `out_sent`, `buf` with `len > 0`),
+/// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g.
+/// `EMSGSIZE`, `EACCES` for a broadcast address without `SO_BROADCAST`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_sendto(
+    socket: *const sgss_socket,
+    buf: *const c_void,
+    len: usize,
+    flags: i32,
+    addr: *const sgss_address,
+    out_sent: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let data = try_slice!(buf, len);
+        let addr = try_ref!(addr);
+        let out = try_out!(out_sent);
+        let sent = socket
+            .send_to(data, addr, MsgFlags::from_bits_retain(flags))
+            .map_err(on(socket))?;
+        out.write(sent);
+        Ok(())
+    })
+}
+
+/// Receives up to `len` bytes into `buf`; `*out_received` receives the count.
+///
+/// When the peer of a connection closed it in order, the result is
+/// `SGSS_RESULT_PEER_CLOSED` (not an error of the socket) and `*out_received` is 0. On a
+/// datagram socket an empty datagram is `SGSS_RESULT_OK` with 0 bytes. Waits up to the
+/// receive timeout (or forever).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
+/// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (nothing arrived in time / non-blocking),
+/// `SGSS_RESULT_OS_ERROR` (e.g. `ECONNRESET`, `ENOTCONN`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_recv(
+    socket: *const sgss_socket,
+    buf: *mut c_void,
+    len: usize,
+    flags: i32,
+    out_received: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let out = try_out!(out_received);
+        let data = try_slice_mut!(buf, len);
+        match socket
+            .recv(data, MsgFlags::from_bits_retain(flags))
+            .map_err(on(socket))?
+        {
+            Incoming::Data(received) => {
+                out.write(received);
+                Ok(())
+            }
+            Incoming::Closed => {
+                out.write(0);
+                Err(Failure::PeerClosed)
+            }
+        }
+    })
+}
+
+/// Receives a datagram of up to `len` bytes into `buf` (a longer one is cut to `len` on
+/// every platform); `*out_received` receives the count and, when `from` is not NULL, the
+/// sender's address overwrites `*from` (an address the caller made and owns, e.g. with
+/// `sgss_address_from_u32(0, 0, ...)`; no allocation per datagram).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
+/// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_recvfrom(
+    socket: *const sgss_socket,
+    buf: *mut c_void,
+    len: usize,
+    flags: i32,
+    from: *mut sgss_address,
+    out_received: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        // SAFETY: `from` is an optional address argument of this function: NULL or a live
+        // address that no other call uses meanwhile.
+        let from = unsafe { sgss_address::borrow_mut(from) };
+        let out = try_out!(out_received);
+        let data = try_slice_mut!(buf, len);
+        let (received, sender) = socket
+            .recv_from(data, MsgFlags::from_bits_retain(flags))
+            .map_err(on(socket))?;
+        out.write(received);
+        if let Some(from) = from {
+            *from = sender;
+        }
+        Ok(())
+    })
+}
+
+/// Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both (`SHUT_RDWR`).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`how` is not a
+/// `SHUT_*` value), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g. `ENOTCONN`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_shutdown(
+    socket: *const sgss_socket,
+    how: i32,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let how = constants::shutdown_from_raw(how)
+            .ok_or_else(|| Failure::Invalid(format!("shutdown: {how} is not a SHUT_* value")))?;
+        socket.shutdown(how).map_err(on(socket))
+    })
+}
+
+/// Writes a new address of the connected peer to `*out`; the caller frees it.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`
+/// (`ENOTCONN` when not connected).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_peer_address(
+    socket: *const sgss_socket,
+    out: *mut *mut sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let out = try_out!(out);
+        let addr = socket.peer_addr().map_err(on(socket))?;
+        out.write(sgss_address::into_handle(addr));
+        Ok(())
+    })
+}
+
+/// Writes a new address of the local end to `*out` (after binding port 0 it has the port
+/// the OS chose); the caller frees it.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_local_address(
+    socket: *const sgss_socket,
+    out: *mut *mut sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_ref!(socket);
+        let out = try_out!(out);
+        let addr = socket.local_addr().map_err(on(socket))?;
+        out.write(sgss_address::into_handle(addr));
+        Ok(())
+    })
+}
