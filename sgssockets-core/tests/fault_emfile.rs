@@ -11,14 +11,13 @@ fn emfile_is_reported_and_service_resumes() {
         rlim_max: 0,
     };
     // SAFETY: getrlimit writes one rlimit into the struct we own.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    assert_eq!(rc, 0);
     let original = limit;
     limit.rlim_cur = 64;
     // SAFETY: setrlimit reads the struct we own; lowering the soft limit is always allowed.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    assert_eq!(rc, 0);
 
     let mut held = Vec::new();
     let err = loop {
@@ -37,8 +36,6 @@ fn emfile_is_reported_and_service_resumes() {
     socket.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
     drop(held);
     // SAFETY: setrlimit reads the struct we own; restoring the original soft limit.
-    assert_eq!(
-        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &original) },
-        0
-    );
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &original) };
+    assert_eq!(rc, 0);
 }
