@@ -75,3 +75,38 @@ fn interrupted_receive_resumes_and_times_out_on_schedule() {
         "timeout restarted on each signal: {elapsed:?}"
     );
 }
+
+#[test]
+fn interrupted_select_resumes_with_the_time_left() {
+    install_handler_without_restart();
+    let socket = Arc::new(common::udp(false));
+    let timeout = Duration::from_millis(400);
+    let done = Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let socket = Arc::clone(&socket);
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let mut read = vec![&*socket];
+            let result =
+                sgssockets_core::select(&mut read, &mut vec![], &mut vec![], Some(timeout));
+            done.store(true, Ordering::SeqCst);
+            (result, started.elapsed())
+        })
+    };
+    let mut sent = 0;
+    while !done.load(Ordering::SeqCst) && sent < 1000 {
+        // SAFETY: the thread's id stays valid until it is joined below, and SIGUSR1 has
+        // a handler installed above.
+        unsafe { libc::pthread_kill(waiter.as_pthread_t(), libc::SIGUSR1) };
+        sent += 1;
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+    let (result, elapsed) = waiter.join().unwrap();
+    assert_eq!(result.unwrap(), 0, "nothing arrived, so the wait timed out");
+    assert!(elapsed >= timeout, "returned early after {elapsed:?}");
+    assert!(
+        elapsed < timeout * 3,
+        "the wait restarted on each signal: {elapsed:?}"
+    );
+}
