@@ -171,8 +171,11 @@ fn socket_address_frombytes(ctx: Ctx<'_>) -> c_int {
 }
 native_function!(sgs_socket_address_frombytes => socket_address_frombytes);
 
-/// A host/service argument of getaddrinfo: a string, or `null` for none.
+/// A host/service argument of getaddrinfo: a string, or `null` for none (but present).
 fn optional_text_arg<'call>(ctx: &Ctx<'call>, item: i32) -> Result<Option<&'call str>, c_int> {
+    if item >= ctx.stack_size() {
+        return Err(ctx.arg_error(item, c"string"));
+    }
     if ctx.is_null(item) {
         return Ok(None);
     }
