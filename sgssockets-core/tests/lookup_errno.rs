@@ -1,4 +1,6 @@
 //! Name lookup on numeric hosts (no traffic leaves the machine), host name, errno table.
+// Compares with libc values, so Unix only.
+#![cfg(unix)]
 
 use sgssockets_core::constants::{AF_INET, AF_INET6, AI_PASSIVE, SOCK_DGRAM, SOCK_STREAM};
 use sgssockets_core::errno::{all, errno_by_name, errno_name, error_text};
