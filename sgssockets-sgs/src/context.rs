@@ -15,6 +15,9 @@ pub struct Ctx<'call> {
     raw: *mut sgs_Context,
     /// Whether the stack's item 0 is `this` (set by [`Ctx::enter_method`]).
     method: bool,
+    /// Whether item 0 is the object a method works on (`this`, or the first argument when
+    /// a method is called as a plain function); it is not counted as an argument.
+    object_first: bool,
     _call: PhantomData<&'call sgs_Context>,
 }
 
@@ -28,6 +31,7 @@ impl<'call> Ctx<'call> {
         Ctx {
             raw,
             method: false,
+            object_first: false,
             _call: PhantomData,
         }
     }
@@ -52,9 +56,12 @@ impl<'call> Ctx<'call> {
 
     /// Makes `this` item 0 when the function was called as a method (`obj.method()`), as
     /// `sgs_Method` does, and remembers it for argument messages. Returns whether it was.
+    /// Item 0 is the object either way (a method called as `f(obj, ...)` works too), and is
+    /// not counted by [`check_arg_count`](Self::check_arg_count).
     pub fn enter_method(&mut self) -> bool {
         // SAFETY: live context.
         self.method = unsafe { raw::sgs_Method(self.raw) } != 0;
+        self.object_first = true;
         self.method
     }
 
@@ -155,7 +162,7 @@ impl<'call> Ctx<'call> {
     /// Checks the argument count (excluding `this`): at least `min`, at most `max`.
     /// Too few or too many: SGScript's count warning, and `false`.
     pub fn check_arg_count(&self, min: i32, max: i32) -> bool {
-        let first = i32::from(self.method);
+        let first = i32::from(self.object_first);
         let given = self.stack_size() - first;
         if given > max {
             if min == max {

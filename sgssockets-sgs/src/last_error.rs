@@ -35,6 +35,12 @@ pub fn get(ctx: &Ctx<'_>) -> i32 {
     with_table(|table| table.get(&root).copied().unwrap_or(0))
 }
 
+/// Whether state is held for the engine whose root context is `root` (for tests: it is
+/// dropped when the engine is destroyed).
+pub fn is_tracked(root: usize) -> bool {
+    with_table(|table| table.contains_key(&root))
+}
+
 /// Data of the guard object: the root context whose entry it owns.
 struct EngineGuard {
     root: usize,

@@ -146,11 +146,10 @@ pub unsafe extern "C" fn sgs_RegisterType(
         .into_owned();
     // SAFETY: live context.
     unsafe {
-        with(ctx, |c| {
-            if c.types.contains_key(&name) {
-                0
-            } else {
-                c.types.insert(name, iface as usize);
+        with(ctx, |c| match c.types.entry(name) {
+            std::collections::hash_map::Entry::Occupied(_) => 0,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(iface as usize);
                 1
             }
         })
@@ -240,8 +239,8 @@ pub unsafe extern "C" fn sgs_ParseBool(ctx: *mut Context, index: i32, out: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn sgs_ParseInt(ctx: *mut Context, index: i32, out: *mut i64) -> c_int {
     let var = item(ctx, index).unwrap_or(Variable::NULL);
-    // SAFETY: reads the member matching the tag.
     let value = match var.type_ {
+        // SAFETY: reads the member matching the tag.
         VT_INT => Some(unsafe { var.data.i }),
         VT_STRING => {
             // SAFETY: live string.
@@ -574,7 +573,8 @@ pub unsafe extern "C" fn sgs_ArraySize(var: Variable) -> i32 {
         return -1;
     }
     // SAFETY: live object; the reference is not kept.
-    unsafe { array_of(var.data.o) }.map_or(-1, |items| items.len() as i32)
+    let items = unsafe { array_of(var.data.o) };
+    items.map_or(-1, |items| items.len() as i32)
 }
 
 #[no_mangle]
@@ -589,13 +589,13 @@ pub unsafe extern "C" fn sgs_SetNumIndex(
 
 #[no_mangle]
 pub unsafe extern "C" fn sgs_ArrayErase(ctx: *mut Context, var: Variable, at: i32, count: i32) {
-    // SAFETY: live object if it is one; the reference is dropped before releasing.
-    let removed = if var.type_ == VT_OBJECT {
+    let items = if var.type_ == VT_OBJECT {
+        // SAFETY: live object; the reference is dropped before releasing.
         unsafe { array_of(var.data.o) }
     } else {
         None
-    }
-    .and_then(|items| {
+    };
+    let removed = items.and_then(|items| {
         let at = usize::try_from(at).ok()?;
         let end = at.checked_add(usize::try_from(count).ok()?)?;
         (end <= items.len()).then(|| items.drain(at..end).collect::<Vec<_>>())

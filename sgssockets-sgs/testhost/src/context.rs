@@ -176,15 +176,6 @@ pub fn new_object(ctx: *mut Context, data: *mut c_void, iface: *mut ObjInterface
     }
 }
 
-/// The interface of an object variable, if it is one.
-pub fn iface_of(var: &Variable) -> Option<*mut ObjInterface> {
-    if var.type_ != VT_OBJECT {
-        return None;
-    }
-    // SAFETY: object variables point to live objects while referenced.
-    Some(unsafe { (*var.data.o).iface })
-}
-
 /// The type name of an object's interface.
 pub fn iface_name(iface: *mut ObjInterface) -> String {
     // SAFETY: interfaces are live statics with a NUL-terminated name or null.

@@ -63,20 +63,29 @@ impl Value<'_> {
 
     /// The int, if this is one.
     pub fn as_int(&self) -> Option<i64> {
+        if self.var.type_ != VT_INT {
+            return None;
+        }
         // SAFETY: member matches the tag.
-        (self.var.type_ == VT_INT).then(|| unsafe { self.var.data.i })
+        Some(unsafe { self.var.data.i })
     }
 
     /// The real, if this is one.
     pub fn as_real(&self) -> Option<f64> {
+        if self.var.type_ != VT_REAL {
+            return None;
+        }
         // SAFETY: member matches the tag.
-        (self.var.type_ == VT_REAL).then(|| unsafe { self.var.data.r })
+        Some(unsafe { self.var.data.r })
     }
 
     /// The bool, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
+        if self.var.type_ != VT_BOOL {
+            return None;
+        }
         // SAFETY: member matches the tag.
-        (self.var.type_ == VT_BOOL).then(|| unsafe { self.var.data.b != 0 })
+        Some(unsafe { self.var.data.b != 0 })
     }
 
     /// The bytes, if this is a string.

@@ -10,12 +10,13 @@
 //! Link it into a test by using it (`use sgssockets_sgs_testhost::Host;`).
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
-pub mod api;
-pub mod containers;
-pub mod context;
-pub mod host;
-pub mod ops;
-pub mod types;
+mod api;
+mod containers;
+mod context;
+mod host;
+mod ops;
+mod types;
 
 pub use context::Message;
 pub use host::{Host, Value, SGS_VERSION_INT};
+pub use types::Variable;

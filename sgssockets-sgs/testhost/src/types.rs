@@ -116,6 +116,15 @@ impl Variable {
         }
     }
 
+    /// The object (or string) pointer, to compare identities; null for other types.
+    pub fn data_ptr(&self) -> *const c_void {
+        match self.type_ {
+            // SAFETY: the member read matches the type tag.
+            VT_OBJECT | VT_STRING => unsafe { self.data.p },
+            _ => std::ptr::null(),
+        }
+    }
+
     /// A real.
     pub fn real(value: f64) -> Variable {
         Variable {
