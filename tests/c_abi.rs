@@ -1,0 +1,307 @@
+//! The C ABI from C: the programs in `tests/c/` are compiled with
+//! `gcc -std=c99 -Wall -Wextra -Werror -pedantic`, linked once against the static and once
+//! against the shared library, and run over loopback. The header is also compiled as C++11,
+//! the library is installed with `install.sh` and linked through pkg-config, and the C
+//! example is built and run.
+//!
+//! With `SGSS_VALGRIND=1` (and valgrind installed) every C program runs under
+//! `valgrind --error-exitcode=1 --leak-check=full`. Without gcc every test prints a skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use sgssockets_tests::{build_package, target_root, workspace_root};
+
+/// What rustc says a static link of a Rust library needs on Linux
+/// (`--print native-static-libs`).
+const NATIVE_STATIC_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+/// The C compiler's warnings-as-errors flags the issue asks for.
+const C_FLAGS: &[&str] = &[
+    "-std=c99",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-pedantic",
+    "-D_POSIX_C_SOURCE=200809L",
+    "-g",
+];
+
+/// The built library and where test programs go.
+struct Setup {
+    lib_dir: PathBuf,
+    include_dir: PathBuf,
+    out_dir: PathBuf,
+}
+
+/// Whether `program --version` runs.
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Builds the library once; `None` (after printing why) when there is no gcc.
+fn setup() -> Option<&'static Setup> {
+    static SETUP: OnceLock<Option<Setup>> = OnceLock::new();
+    let setup = SETUP.get_or_init(|| {
+        if !cfg!(unix) || !have("gcc") {
+            return None;
+        }
+        let lib_dir = build_package("sgssockets-ffi");
+        let out_dir = target_root().join("c-tests");
+        std::fs::create_dir_all(&out_dir).expect("the C test output folder can be made");
+        Some(Setup {
+            lib_dir,
+            include_dir: workspace_root().join("sgssockets-ffi/include"),
+            out_dir,
+        })
+    });
+    if setup.is_none() {
+        println!("skipped: gcc is not installed (or this is not a Unix-like system)");
+    }
+    setup.as_ref()
+}
+
+/// Runs a command and panics with its output when it fails.
+fn run(command: &mut Command, what: &str) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|err| panic!("{what}: cannot start {command:?}: {err}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    print!("{stdout}");
+    assert!(
+        output.status.success(),
+        "{what} failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    output
+}
+
+/// How a program is linked to the library.
+#[derive(Clone, Copy, Debug)]
+enum Link {
+    Static,
+    Shared,
+}
+
+/// Compiles `tests/c/<name>.c` against the library.
+fn compile(setup: &Setup, name: &str, link: Link) -> PathBuf {
+    let source = workspace_root().join("tests/c").join(format!("{name}.c"));
+    compile_source(setup, &source, name, link)
+}
+
+fn compile_source(setup: &Setup, source: &Path, name: &str, link: Link) -> PathBuf {
+    let exe = setup
+        .out_dir
+        .join(format!("{name}-{link:?}").to_lowercase());
+    let mut gcc = Command::new("gcc");
+    gcc.args(C_FLAGS)
+        .arg("-I")
+        .arg(&setup.include_dir)
+        .arg("-I")
+        .arg(workspace_root().join("tests/c"))
+        .arg(source)
+        .arg("-o")
+        .arg(&exe);
+    match link {
+        Link::Static => {
+            gcc.arg(setup.lib_dir.join("libsgssockets_ffi.a"))
+                .args(NATIVE_STATIC_LIBS);
+        }
+        Link::Shared => {
+            gcc.arg("-L")
+                .arg(&setup.lib_dir)
+                .arg("-lsgssockets_ffi")
+                .arg(format!("-Wl,-rpath,{}", setup.lib_dir.display()))
+                .arg("-lm");
+        }
+    }
+    run(&mut gcc, &format!("compiling {name} ({link:?})"));
+    exe
+}
+
+/// Runs a compiled test program, under valgrind when `SGSS_VALGRIND=1`.
+fn run_program(exe: &Path, args: &[&str]) -> Output {
+    let valgrind = std::env::var("SGSS_VALGRIND").is_ok_and(|v| v == "1");
+    let mut command = if valgrind && have("valgrind") {
+        let mut command = Command::new("valgrind");
+        command
+            .args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
+            .arg(exe);
+        command
+    } else {
+        if valgrind {
+            println!("SGSS_VALGRIND=1 but valgrind is not installed: running without it");
+        }
+        Command::new(exe)
+    };
+    command.args(args);
+    run(&mut command, &format!("running {}", exe.display()))
+}
+
+/// Compiles and runs one C test program with one kind of link.
+fn c_test(name: &str, link: Link) {
+    let Some(setup) = setup() else { return };
+    let exe = compile(setup, name, link);
+    let output = run_program(&exe, &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(" 0 failed"),
+        "{name} printed no clean summary:\n{stdout}"
+    );
+}
+
+#[test]
+fn c_address_static() {
+    c_test("test_address", Link::Static);
+}
+
+#[test]
+fn c_address_shared() {
+    c_test("test_address", Link::Shared);
+}
+
+#[test]
+fn c_socket_static() {
+    c_test("test_socket", Link::Static);
+}
+
+#[test]
+fn c_socket_shared() {
+    c_test("test_socket", Link::Shared);
+}
+
+#[test]
+fn c_select_static() {
+    c_test("test_select", Link::Static);
+}
+
+#[test]
+fn c_select_shared() {
+    c_test("test_select", Link::Shared);
+}
+
+#[test]
+fn c_misc_static() {
+    c_test("test_misc", Link::Static);
+}
+
+#[test]
+fn c_misc_shared() {
+    c_test("test_misc", Link::Shared);
+}
+
+/// The header is valid C++11 and links from C++.
+#[test]
+fn header_compiles_as_cxx11() {
+    let Some(setup) = setup() else { return };
+    if !have("g++") {
+        println!("skipped: g++ is not installed");
+        return;
+    }
+    let exe = setup.out_dir.join("header_cxx");
+    run(
+        Command::new("g++")
+            .args(["-std=c++11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+            .arg("-I")
+            .arg(&setup.include_dir)
+            .arg(workspace_root().join("tests/c/header_cxx.cpp"))
+            .arg("-o")
+            .arg(&exe)
+            .arg("-L")
+            .arg(&setup.lib_dir)
+            .arg("-lsgssockets_ffi")
+            .arg(format!("-Wl,-rpath,{}", setup.lib_dir.display())),
+        "compiling header_cxx.cpp",
+    );
+    run_program(&exe, &[]);
+}
+
+/// The echo example builds with the same flags and echoes over loopback.
+#[test]
+fn example_echo_runs() {
+    let Some(setup) = setup() else { return };
+    let source = workspace_root().join("examples/c/echo.c");
+    let exe = compile_source(setup, &source, "echo", Link::Shared);
+    let output = run_program(&exe, &["hello from C"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("echoed: hello from C"), "{stdout}");
+}
+
+/// `install.sh PREFIX` then `cc app.c $(pkg-config --cflags --libs sgssockets)` works, and
+/// so does `pkg-config --static` against the static library.
+#[test]
+fn pkg_config_install_and_link() {
+    let Some(setup) = setup() else { return };
+    if !have("pkg-config") {
+        println!("skipped: pkg-config is not installed");
+        return;
+    }
+    let prefix = setup.out_dir.join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    run(
+        Command::new("sh")
+            .arg(workspace_root().join("sgssockets-ffi/install.sh"))
+            .arg(&prefix)
+            .arg("debug")
+            .env("SGSS_NO_BUILD", "1")
+            .env("CARGO_TARGET_DIR", target_root()),
+        "install.sh",
+    );
+    let pc_path = prefix.join("lib/pkgconfig");
+    let pkg_config = |args: &[&str]| -> Vec<String> {
+        let out = run(
+            Command::new("pkg-config")
+                .args(args)
+                .arg("sgssockets")
+                .env("PKG_CONFIG_PATH", &pc_path),
+            "pkg-config",
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    let app = workspace_root().join("tests/c/pkgconfig_app.c");
+    for (flags, name) in [
+        (pkg_config(&["--cflags", "--libs"]), "pkgconfig_app_shared"),
+        (
+            pkg_config(&["--cflags", "--libs", "--static"]),
+            "pkgconfig_app_static",
+        ),
+    ] {
+        let exe = setup.out_dir.join(name);
+        let mut cc = Command::new("cc");
+        cc.args(C_FLAGS).arg(&app).arg("-o").arg(&exe);
+        if name.ends_with("static") {
+            // Only the .a in the search path: move the .so aside for this link.
+            let static_dir = setup.out_dir.join("prefix-static");
+            std::fs::create_dir_all(&static_dir).expect("folder for the static link");
+            std::fs::copy(
+                prefix.join("lib/libsgssockets_ffi.a"),
+                static_dir.join("libsgssockets_ffi.a"),
+            )
+            .expect("copy the static library");
+            cc.arg(format!("-L{}", static_dir.display()));
+        }
+        cc.args(&flags);
+        run(&mut cc, &format!("cc {name}"));
+        let output = run(
+            Command::new(&exe).env("LD_LIBRARY_PATH", prefix.join("lib")),
+            name,
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("pkgconfig_app: ok"));
+    }
+}
