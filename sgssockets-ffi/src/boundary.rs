@@ -355,3 +355,89 @@ impl<'a> BytesOut<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::SGSS_ERROR_MESSAGE_SIZE;
+
+    fn blank_error() -> sgss_error {
+        sgss_error {
+            result: 99,
+            code: 99,
+            message: [b'x' as c_char; SGSS_ERROR_MESSAGE_SIZE],
+        }
+    }
+
+    fn message(err: &sgss_error) -> String {
+        let bytes: Vec<u8> = err.message.iter().map(|&c| c as u8).collect();
+        let end = bytes.iter().position(|&b| b == 0).expect("NUL-terminated");
+        String::from_utf8(bytes[..end].to_vec()).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_panic_becomes_a_result_code() {
+        let mut err = blank_error();
+        let result = run(&mut err, || panic!("boom"));
+        assert_eq!(result, sgss_result::Panic);
+        assert_eq!(err.result, sgss_result::Panic as u32);
+        assert!(message(&err).contains("panic"));
+        run_void(|| panic!("swallowed"));
+    }
+
+    #[test]
+    fn success_clears_the_error_and_null_err_is_fine() {
+        let mut err = blank_error();
+        assert_eq!(run(&mut err, || Ok(())), sgss_result::Ok);
+        assert_eq!((err.result, err.code, message(&err).as_str()), (0, 0, ""));
+        assert_eq!(
+            run(std::ptr::null_mut(), || Err(Failure::Null("x"))),
+            sgss_result::NullArgument
+        );
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_a_character_boundary() {
+        let mut err = blank_error();
+        let long = "é".repeat(SGSS_ERROR_MESSAGE_SIZE);
+        run(&mut err, || Err(Failure::Invalid(long.clone())));
+        let text = message(&err);
+        assert!(text.len() < SGSS_ERROR_MESSAGE_SIZE && text.len() >= SGSS_ERROR_MESSAGE_SIZE - 3);
+        assert!(text.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn result_numbers_convert_without_transmuting() {
+        for code in 0..=10 {
+            assert_eq!(sgss_result::from_u32(code).map(|r| r as u32), Some(code));
+        }
+        assert_eq!(sgss_result::from_u32(11), None);
+        assert_eq!(sgss_result::from_u32(u32::MAX), None);
+    }
+
+    #[test]
+    fn text_out_reports_the_length_it_needs() {
+        let mut buf = [b'x' as c_char; 4];
+        let mut len = 0usize;
+        // SAFETY: `buf` holds 4 writable bytes and `len` is writable.
+        let out = unsafe { TextOut::new(buf.as_mut_ptr(), buf.len(), &mut len) }.unwrap();
+        assert!(matches!(
+            out.write("abcd"),
+            Err(Failure::TooSmall {
+                needed: 5,
+                given: 4
+            })
+        ));
+        assert_eq!((len, buf[0]), (4, 0));
+        // SAFETY: as above.
+        let out = unsafe { TextOut::new(buf.as_mut_ptr(), buf.len(), &mut len) }.unwrap();
+        out.write("abc").unwrap();
+        assert_eq!(buf.map(|c| c as u8), *b"abc\0");
+        // SAFETY: NULL with length 0 is allowed; `len` is writable.
+        assert!(unsafe { TextOut::new(std::ptr::null_mut(), 0, &mut len) }.is_ok());
+        // SAFETY: NULL pointers are checked, not dereferenced.
+        assert!(unsafe { TextOut::new(std::ptr::null_mut(), 3, &mut len) }.is_err());
+        // SAFETY: as above.
+        assert!(unsafe { TextOut::new(buf.as_mut_ptr(), 4, std::ptr::null_mut()) }.is_err());
+    }
+}
