@@ -1,0 +1,157 @@
+//! Runs the SGScript test scripts in `tests/sgs/` against a real SGScript VM.
+//!
+//! SGScript is in no package registry, so the VM comes from outside the project: set
+//! `SGSCRIPT_DIR` to a folder holding `sgsvm` and `libsgscript.so`. Without it the test
+//! prints a skip line and passes. Each script includes `testlib.sgs`, ends by printing
+//! `N passed, M failed`, and must report no failures; every run is bounded by a timeout.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sgssockets_tests::{build_package, workspace_root};
+
+/// Longest a single script may run.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The test scripts (every `.sgs` in `tests/sgs/` except the shared `testlib.sgs`).
+fn scripts() -> Vec<PathBuf> {
+    let dir = workspace_root().join("tests").join("sgs");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/sgs exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sgs"))
+        .filter(|path| path.file_stem().is_some_and(|stem| stem != "testlib"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// What one script run produced.
+struct Run {
+    success: bool,
+    output: String,
+}
+
+/// Runs `script` with the VM in `vm_dir`, the module found in `module_dir` (the working
+/// directory, where SGScript's `include` looks), killing it after [`SCRIPT_TIMEOUT`].
+fn run_script(vm_dir: &Path, module_dir: &Path, script: &Path) -> Run {
+    let library_path = match std::env::var_os("LD_LIBRARY_PATH") {
+        Some(old) => {
+            let mut paths = vec![vm_dir.to_path_buf()];
+            paths.extend(std::env::split_paths(&old));
+            std::env::join_paths(paths).expect("valid library path")
+        }
+        None => vm_dir.as_os_str().to_owned(),
+    };
+    let mut child = Command::new(vm_dir.join("sgsvm"))
+        .arg(script)
+        .current_dir(module_dir)
+        .env("LD_LIBRARY_PATH", library_path)
+        .env("DYLD_LIBRARY_PATH", vm_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("cannot start {}: {err}", vm_dir.join("sgsvm").display()));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("child can be waited for") {
+            break Some(status);
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        // Polling the child process for the timeout, not synchronising sockets.
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = format!(
+        "{}{}",
+        out_reader.join().unwrap_or_default(),
+        err_reader.join().unwrap_or_default()
+    );
+    match status {
+        Some(status) => Run {
+            success: status.success(),
+            output,
+        },
+        None => Run {
+            success: false,
+            output: format!("{output}\n(killed after {SCRIPT_TIMEOUT:?})"),
+        },
+    }
+}
+
+/// The `N passed, M failed` summary of a script's output.
+fn summary(output: &str) -> Option<(u32, u32)> {
+    output.lines().rev().find_map(|line| {
+        let (passed, rest) = line.trim().split_once(" passed, ")?;
+        let failed = rest.strip_suffix(" failed")?;
+        Some((passed.parse().ok()?, failed.parse().ok()?))
+    })
+}
+
+#[test]
+fn sgs_scripts_pass_in_a_real_vm() {
+    let scripts = scripts();
+    assert!(!scripts.is_empty(), "no scripts found in tests/sgs");
+    let Some(vm_dir) = std::env::var_os("SGSCRIPT_DIR").map(PathBuf::from) else {
+        println!(
+            "sgs_scripts: SGSCRIPT_DIR not set, skipped {} SGScript scripts",
+            scripts.len()
+        );
+        return;
+    };
+    let module_dir = build_package("sgssockets-sgs");
+    assert!(
+        module_dir.join("libsgssockets.so").exists() || module_dir.join("sgssockets.dll").exists(),
+        "the module was not built in {}",
+        module_dir.display()
+    );
+    let mut failures = Vec::new();
+    let mut total_checks = 0;
+    for script in &scripts {
+        let name = script
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let run = run_script(&vm_dir, &module_dir, script);
+        match summary(&run.output) {
+            Some((passed, 0))
+                if run.success
+                    && passed > 0
+                    && !run.output.contains("FAIL:")
+                    && !run.output.contains("SGSVM Error") =>
+            {
+                println!("sgs_scripts: {name}: {passed} passed, 0 failed");
+                total_checks += passed;
+            }
+            _ => failures.push(format!("--- {name} ---\n{}", run.output)),
+        }
+    }
+    println!(
+        "sgs_scripts: {} scripts, {total_checks} checks passed",
+        scripts.len() - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "failing scripts:\n{}",
+        failures.join("\n")
+    );
+}
