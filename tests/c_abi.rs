@@ -125,7 +125,7 @@ fn compile_source(setup: &Setup, source: &Path, name: &str, link: Link) -> PathB
                 .arg(&setup.lib_dir)
                 .arg("-lsgssockets_ffi")
                 .arg(format!("-Wl,-rpath,{}", setup.lib_dir.display()))
-                .arg("-lm");
+                .args(["-lpthread", "-lm"]);
         }
     }
     run(&mut gcc, &format!("compiling {name} ({link:?})"));
@@ -191,6 +191,16 @@ fn c_select_static() {
 #[test]
 fn c_select_shared() {
     c_test("test_select", Link::Shared);
+}
+
+#[test]
+fn c_threads_static() {
+    c_test("test_threads", Link::Static);
+}
+
+#[test]
+fn c_threads_shared() {
+    c_test("test_threads", Link::Shared);
 }
 
 #[test]
@@ -304,4 +314,33 @@ fn pkg_config_install_and_link() {
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("pkgconfig_app: ok"));
     }
+}
+
+/// Every function the header declares is called by at least one C test program.
+#[test]
+fn every_header_function_is_exercised_from_c() {
+    let root = workspace_root();
+    let header = std::fs::read_to_string(root.join("sgssockets-ffi/include/sgssockets.h"))
+        .expect("the header is readable");
+    let mut sources = String::new();
+    for entry in std::fs::read_dir(root.join("tests/c")).expect("tests/c is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|ext| ext == "c") {
+            sources += &std::fs::read_to_string(&path).expect("a C test is readable");
+        }
+    }
+    let declared: Vec<&str> = header
+        .lines()
+        .filter(|line| line.starts_with("sgss_result sgss_") || line.starts_with("void sgss_"))
+        .filter_map(|line| line.split_whitespace().nth(1))
+        .filter_map(|rest| rest.split('(').next())
+        .collect();
+    assert!(declared.len() > 50, "found only {} functions", declared.len());
+    let missing: Vec<&str> = declared
+        .iter()
+        .copied()
+        .filter(|name| !sources.contains(&format!("{name}(")))
+        .collect();
+    assert!(missing.is_empty(), "not called from tests/c: {missing:?}");
+    println!("{} header functions, all called from tests/c", declared.len());
 }
