@@ -335,12 +335,19 @@ fn every_header_function_is_exercised_from_c() {
         .filter_map(|line| line.split_whitespace().nth(1))
         .filter_map(|rest| rest.split('(').next())
         .collect();
-    assert!(declared.len() > 50, "found only {} functions", declared.len());
+    assert!(
+        declared.len() > 50,
+        "found only {} functions",
+        declared.len()
+    );
     let missing: Vec<&str> = declared
         .iter()
         .copied()
         .filter(|name| !sources.contains(&format!("{name}(")))
         .collect();
     assert!(missing.is_empty(), "not called from tests/c: {missing:?}");
-    println!("{} header functions, all called from tests/c", declared.len());
+    println!(
+        "{} header functions, all called from tests/c",
+        declared.len()
+    );
 }
