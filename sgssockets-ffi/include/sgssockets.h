@@ -490,7 +490,8 @@ sgss_result sgss_gethostname(char *buf, size_t len, size_t *out_len, struct sgss
 sgss_result sgss_socket_pending_error(const struct sgss_socket *socket, int32_t *out_code, struct sgss_error *err);
 
 /**
- * Reads whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when they cannot proceed (`O_NONBLOCK`); writes it to `*out_value`.
+ * Reads whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when
+ * they cannot proceed (`O_NONBLOCK`); writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -498,7 +499,8 @@ sgss_result sgss_socket_pending_error(const struct sgss_socket *socket, int32_t 
 sgss_result sgss_socket_get_blocking(const struct sgss_socket *socket, bool *out_value, struct sgss_error *err);
 
 /**
- * Sets whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when they cannot proceed (`O_NONBLOCK`).
+ * Sets whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when
+ * they cannot proceed (`O_NONBLOCK`).
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -506,7 +508,8 @@ sgss_result sgss_socket_get_blocking(const struct sgss_socket *socket, bool *out
 sgss_result sgss_socket_set_blocking(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `SO_BROADCAST`: whether datagrams may go to broadcast addresses; writes it to `*out_value`.
+ * Reads `SO_BROADCAST`: whether datagrams may go to broadcast addresses; writes it to
+ * `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -522,7 +525,8 @@ sgss_result sgss_socket_get_broadcast(const struct sgss_socket *socket, bool *ou
 sgss_result sgss_socket_set_broadcast(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `SO_REUSEADDR`: whether binding an address in `TIME_WAIT` is allowed (set before bind); writes it to `*out_value`.
+ * Reads `SO_REUSEADDR`: whether binding an address in `TIME_WAIT` is allowed (set before
+ * bind); writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -538,7 +542,8 @@ sgss_result sgss_socket_get_reuse_addr(const struct sgss_socket *socket, bool *o
 sgss_result sgss_socket_set_reuse_addr(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where the platform lacks it); writes it to `*out_value`.
+ * Reads `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where
+ * the platform lacks it); writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -546,7 +551,8 @@ sgss_result sgss_socket_set_reuse_addr(const struct sgss_socket *socket, bool va
 sgss_result sgss_socket_get_reuse_port(const struct sgss_socket *socket, bool *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where the platform lacks it).
+ * Sets `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where
+ * the platform lacks it).
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -554,7 +560,8 @@ sgss_result sgss_socket_get_reuse_port(const struct sgss_socket *socket, bool *o
 sgss_result sgss_socket_set_reuse_port(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `TCP_NODELAY`: whether small segments are sent at once (no Nagle delay); TCP only; writes it to `*out_value`.
+ * Reads `TCP_NODELAY`: whether small segments are sent at once (no Nagle delay); TCP only;
+ * writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -570,7 +577,8 @@ sgss_result sgss_socket_get_nodelay(const struct sgss_socket *socket, bool *out_
 sgss_result sgss_socket_set_nodelay(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `SO_KEEPALIVE`: whether keep-alive probes are sent on an idle connection; writes it to `*out_value`.
+ * Reads `SO_KEEPALIVE`: whether keep-alive probes are sent on an idle connection; writes
+ * it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -586,7 +594,8 @@ sgss_result sgss_socket_get_keepalive(const struct sgss_socket *socket, bool *ou
 sgss_result sgss_socket_set_keepalive(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before bind); IPv6 only; writes it to `*out_value`.
+ * Reads `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before
+ * bind); IPv6 only; writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -594,7 +603,8 @@ sgss_result sgss_socket_set_keepalive(const struct sgss_socket *socket, bool val
 sgss_result sgss_socket_get_ipv6_only(const struct sgss_socket *socket, bool *out_value, struct sgss_error *err);
 
 /**
- * Sets `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before bind); IPv6 only.
+ * Sets `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before
+ * bind); IPv6 only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -602,7 +612,8 @@ sgss_result sgss_socket_get_ipv6_only(const struct sgss_socket *socket, bool *ou
 sgss_result sgss_socket_set_ipv6_only(const struct sgss_socket *socket, bool value, struct sgss_error *err);
 
 /**
- * Reads the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets); writes it to `*out_value`.
+ * Reads the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6
+ * sockets); writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -618,7 +629,8 @@ sgss_result sgss_socket_get_ttl(const struct sgss_socket *socket, uint32_t *out_
 sgss_result sgss_socket_set_ttl(const struct sgss_socket *socket, uint32_t value, struct sgss_error *err);
 
 /**
- * Reads `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set); writes it to `*out_value`.
+ * Reads `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set);
+ * writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -634,7 +646,8 @@ sgss_result sgss_socket_get_recv_buffer_size(const struct sgss_socket *socket, s
 sgss_result sgss_socket_set_recv_buffer_size(const struct sgss_socket *socket, size_t value, struct sgss_error *err);
 
 /**
- * Reads `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set); writes it to `*out_value`.
+ * Reads `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set);
+ * writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -650,7 +663,9 @@ sgss_result sgss_socket_get_send_buffer_size(const struct sgss_socket *socket, s
 sgss_result sgss_socket_set_send_buffer_size(const struct sgss_socket *socket, size_t value, struct sgss_error *err);
 
 /**
- * Reads `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`; writes it to `*out_value`.
+ * Reads `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no
+ * timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`; writes
+ * it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -658,15 +673,18 @@ sgss_result sgss_socket_set_send_buffer_size(const struct sgss_socket *socket, s
 sgss_result sgss_socket_get_recv_timeout(const struct sgss_socket *socket, double *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
+ * Sets `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no
+ * timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_recv_timeout(const struct sgss_socket *socket, double value, struct sgss_error *err);
 
 /**
- * Reads `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout (wait forever); writes it to `*out_value`.
+ * Reads `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout
+ * (wait forever); writes it to `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -674,15 +692,19 @@ sgss_result sgss_socket_set_recv_timeout(const struct sgss_socket *socket, doubl
 sgss_result sgss_socket_get_send_timeout(const struct sgss_socket *socket, double *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout (wait forever).
+ * Sets `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout
+ * (wait forever).
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_send_timeout(const struct sgss_socket *socket, double value, struct sgss_error *err);
 
 /**
- * Reads `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value means off (the default background close), 0 resets the connection on close; writes it to `*out_value`.
+ * Reads `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
+ * means off (the default background close), 0 resets the connection on close; writes it to
+ * `*out_value`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
@@ -690,9 +712,11 @@ sgss_result sgss_socket_set_send_timeout(const struct sgss_socket *socket, doubl
 sgss_result sgss_socket_get_linger(const struct sgss_socket *socket, double *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value means off (the default background close), 0 resets the connection on close.
+ * Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
+ * means off (the default background close), 0 resets the connection on close.
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or too large), `SGSS_RESULT_CLOSED`,
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or
+ * too large), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_linger(const struct sgss_socket *socket, double value, struct sgss_error *err);

@@ -56,7 +56,8 @@ pub unsafe extern "C" fn sgss_socket_pending_error(
     })
 }
 
-/// Reads whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when they cannot proceed (`O_NONBLOCK`); writes it to `*out_value`.
+/// Reads whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when
+/// they cannot proceed (`O_NONBLOCK`); writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -74,7 +75,8 @@ pub unsafe extern "C" fn sgss_socket_get_blocking(
     })
 }
 
-/// Sets whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when they cannot proceed (`O_NONBLOCK`).
+/// Sets whether calls block (the default) or report `SGSS_RESULT_WOULD_BLOCK` at once when
+/// they cannot proceed (`O_NONBLOCK`).
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -90,7 +92,8 @@ pub unsafe extern "C" fn sgss_socket_set_blocking(
     })
 }
 
-/// Reads `SO_BROADCAST`: whether datagrams may go to broadcast addresses; writes it to `*out_value`.
+/// Reads `SO_BROADCAST`: whether datagrams may go to broadcast addresses; writes it to
+/// `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -124,7 +127,8 @@ pub unsafe extern "C" fn sgss_socket_set_broadcast(
     })
 }
 
-/// Reads `SO_REUSEADDR`: whether binding an address in `TIME_WAIT` is allowed (set before bind); writes it to `*out_value`.
+/// Reads `SO_REUSEADDR`: whether binding an address in `TIME_WAIT` is allowed (set before
+/// bind); writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -158,7 +162,8 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_addr(
     })
 }
 
-/// Reads `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where the platform lacks it); writes it to `*out_value`.
+/// Reads `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where
+/// the platform lacks it); writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -176,7 +181,8 @@ pub unsafe extern "C" fn sgss_socket_get_reuse_port(
     })
 }
 
-/// Sets `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where the platform lacks it).
+/// Sets `SO_REUSEPORT`: whether several sockets may bind the same port (an OS error where
+/// the platform lacks it).
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -192,7 +198,8 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_port(
     })
 }
 
-/// Reads `TCP_NODELAY`: whether small segments are sent at once (no Nagle delay); TCP only; writes it to `*out_value`.
+/// Reads `TCP_NODELAY`: whether small segments are sent at once (no Nagle delay); TCP only;
+/// writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -226,7 +233,8 @@ pub unsafe extern "C" fn sgss_socket_set_nodelay(
     })
 }
 
-/// Reads `SO_KEEPALIVE`: whether keep-alive probes are sent on an idle connection; writes it to `*out_value`.
+/// Reads `SO_KEEPALIVE`: whether keep-alive probes are sent on an idle connection; writes
+/// it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -260,7 +268,8 @@ pub unsafe extern "C" fn sgss_socket_set_keepalive(
     })
 }
 
-/// Reads `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before bind); IPv6 only; writes it to `*out_value`.
+/// Reads `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before
+/// bind); IPv6 only; writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -278,7 +287,8 @@ pub unsafe extern "C" fn sgss_socket_get_ipv6_only(
     })
 }
 
-/// Sets `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before bind); IPv6 only.
+/// Sets `IPV6_V6ONLY`: whether an IPv6 socket refuses IPv4-mapped traffic (set before
+/// bind); IPv6 only.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -294,7 +304,8 @@ pub unsafe extern "C" fn sgss_socket_set_ipv6_only(
     })
 }
 
-/// Reads the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets); writes it to `*out_value`.
+/// Reads the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6
+/// sockets); writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -328,7 +339,8 @@ pub unsafe extern "C" fn sgss_socket_set_ttl(
     })
 }
 
-/// Reads `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set); writes it to `*out_value`.
+/// Reads `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set);
+/// writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -362,7 +374,8 @@ pub unsafe extern "C" fn sgss_socket_set_recv_buffer_size(
     })
 }
 
-/// Reads `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set); writes it to `*out_value`.
+/// Reads `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set);
+/// writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -396,7 +409,9 @@ pub unsafe extern "C" fn sgss_socket_set_send_buffer_size(
     })
 }
 
-/// Reads `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`; writes it to `*out_value`.
+/// Reads `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no
+/// timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`; writes
+/// it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -419,9 +434,11 @@ pub unsafe extern "C" fn sgss_socket_get_recv_timeout(
     })
 }
 
-/// Sets `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
+/// Sets `SO_RCVTIMEO`: how long a receive or accept may wait, in seconds; 0 means no
+/// timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
+/// (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_recv_timeout(
@@ -437,7 +454,8 @@ pub unsafe extern "C" fn sgss_socket_set_recv_timeout(
     })
 }
 
-/// Reads `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout (wait forever); writes it to `*out_value`.
+/// Reads `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout
+/// (wait forever); writes it to `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -460,9 +478,11 @@ pub unsafe extern "C" fn sgss_socket_get_send_timeout(
     })
 }
 
-/// Sets `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout (wait forever).
+/// Sets `SO_SNDTIMEO`: how long a send or connect may wait, in seconds; 0 means no timeout
+/// (wait forever).
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
+/// (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_send_timeout(
@@ -478,7 +498,9 @@ pub unsafe extern "C" fn sgss_socket_set_send_timeout(
     })
 }
 
-/// Reads `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value means off (the default background close), 0 resets the connection on close; writes it to `*out_value`.
+/// Reads `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
+/// means off (the default background close), 0 resets the connection on close; writes it to
+/// `*out_value`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
@@ -496,9 +518,11 @@ pub unsafe extern "C" fn sgss_socket_get_linger(
     })
 }
 
-/// Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value means off (the default background close), 0 resets the connection on close.
+/// Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
+/// means off (the default background close), 0 resets the connection on close.
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or too large), `SGSS_RESULT_CLOSED`,
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or
+/// too large), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_linger(
