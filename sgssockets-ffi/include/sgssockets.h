@@ -430,6 +430,14 @@ sgss_result sgss_result_text(uint32_t result, char *buf, size_t len, size_t *out
 sgss_result sgss_error_text(const struct sgss_error *error, char *buf, size_t len, size_t *out_len, struct sgss_error *err);
 
 /**
+ * Writes the library's version (`"0.1.0"`) into `buf` (same buffer rules as
+ * `sgss_address_host_text`).
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_BUFFER_TOO_SMALL`.
+ */
+sgss_result sgss_version(char *buf, size_t len, size_t *out_len, struct sgss_error *err);
+
+/**
  * Resolves `host` (a name or address text) and `service` (a port number or service name);
  * either may be NULL, not both. `hints` may be NULL for "anything".
  *

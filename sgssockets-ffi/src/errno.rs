@@ -1,5 +1,6 @@
 //! Error codes and their text: the platform errno table (names to codes and back), the
-//! system's text for a code, and the text of an `sgss_result` or an `sgss_error`.
+//! system's text for a code, the text of an `sgss_result` or an `sgss_error`, and the
+//! library version.
 
 use std::ffi::c_char;
 
@@ -155,5 +156,22 @@ pub unsafe extern "C" fn sgss_error_text(
         let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
         let text = String::from_utf8_lossy(&bytes[..end]);
         out.write(&text)
+    })
+}
+
+/// Writes the library's version (`"0.1.0"`) into `buf` (same buffer rules as
+/// `sgss_address_host_text`).
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_BUFFER_TOO_SMALL`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_version(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_text_out!(buf, len, out_len);
+        out.write(env!("CARGO_PKG_VERSION"))
     })
 }

@@ -109,7 +109,8 @@ pub(crate) enum Failure {
     Null(&'static str),
     /// A rejected argument: what was wrong.
     Invalid(String),
-    /// The caller's buffer was too small (the needed length was already reported).
+    /// The caller's buffer was too small (the needed length was already reported);
+    /// `needed` counts the terminating NUL of text.
     TooSmall { needed: usize, given: usize },
     /// Nothing with that name or number.
     NotFound(String),
@@ -164,9 +165,9 @@ impl Failure {
         match self {
             Failure::Null(name) => format!("argument {name} is NULL"),
             Failure::Invalid(why) => why.clone(),
-            Failure::TooSmall { needed, given } => format!(
-                "the buffer holds {given} bytes, {needed} are needed (terminating NUL included)"
-            ),
+            Failure::TooSmall { needed, given } => {
+                format!("the buffer holds {given} bytes, {needed} are needed")
+            }
             Failure::NotFound(what) => format!("{what} not found"),
             Failure::PeerClosed => "recv: the peer closed the connection".to_owned(),
             Failure::Core { error, .. } => error.to_string(),

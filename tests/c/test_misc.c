@@ -208,7 +208,17 @@ static void test_result_and_error_text(void) {
     NULLARG(sgss_error_text(&err, text, sizeof text, NULL, NULL));
 }
 
+static void test_version(void) {
+    char text[32];
+    size_t len = 0;
+    OK(sgss_version(text, sizeof text, &len, NULL));
+    CHECK(len > 0 && strchr(text, '.') != NULL);
+    EXPECT(SGSS_RESULT_BUFFER_TOO_SMALL, sgss_version(text, 1, &len, NULL));
+    NULLARG(sgss_version(text, sizeof text, NULL, NULL));
+}
+
 int main(void) {
+    test_version();
     test_getaddrinfo();
     test_hostname();
     test_errno();
