@@ -368,6 +368,32 @@ sgss_result sgss_constant_count(size_t *out_count, struct sgss_error *err);
 sgss_result sgss_constant_at(size_t index, char *buf, size_t len, size_t *out_len, int32_t *out_value, struct sgss_error *err);
 
 /**
+ * Adopts an open socket descriptor `fd` (a `SOCKET` on Windows) the host made elsewhere:
+ * the library asks the OS for its family, type and blocking mode, and from then on owns it.
+ *
+ * On success `*out` is a new socket the caller frees with `sgss_socket_free` (which closes
+ * `fd`); the caller must no longer close or use `fd` itself. On failure nothing was taken:
+ * `fd` is still the caller's and still open.
+ *
+ * `fd` must be open; a descriptor that is open but not a socket is refused.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
+ * number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).
+ */
+sgss_result sgss_socket_from_descriptor(int64_t fd, struct sgss_socket **out, struct sgss_error *err);
+
+/**
+ * Gives the socket's descriptor to the caller and frees the handle: `*out_fd` receives the
+ * open descriptor, which the caller now owns (and closes with close(2)/closesocket).
+ *
+ * On failure the handle is unchanged and still the caller's. No other thread may use the
+ * socket during this call, and `socket` must not be used afterwards when it succeeds.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED`.
+ */
+sgss_result sgss_socket_into_descriptor(struct sgss_socket *socket, int64_t *out_fd, struct sgss_error *err);
+
+/**
  * Writes the platform code for an errno name such as `"ECONNREFUSED"` to `*out_code`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`name`, `out_code`), `SGSS_RESULT_NOT_FOUND`

@@ -30,6 +30,7 @@ mod boundary;
 
 pub mod address;
 pub mod constants;
+pub mod descriptor;
 pub mod errno;
 pub mod lookup;
 pub mod options;

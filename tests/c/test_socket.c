@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <errno.h>
 #include <math.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -441,7 +442,47 @@ static void test_null_arguments(void) {
     sgss_address_free(addr);
 }
 
+static void test_descriptors(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0), pipe_fds[2];
+    sgss_socket *s = NULL;
+    int64_t got = -1;
+    int32_t family = 0, type = 0;
+    sgss_error err;
+
+    CHECK(fd >= 0);
+    OK(sgss_socket_from_descriptor(fd, &s, NULL));
+    OK(sgss_socket_kind(s, &family, &type, NULL));
+    CHECK(family == AF_INET && type == SOCK_DGRAM);
+    OK(sgss_socket_descriptor(s, &got, NULL));
+    CHECK(got == fd);
+    OK(sgss_socket_bind_port(s, 0, NULL));
+    /* Give it back: the handle is freed, the descriptor is the caller's again. */
+    OK(sgss_socket_into_descriptor(s, &got, NULL));
+    CHECK(got == fd);
+    CHECK(close(fd) == 0);
+
+    /* Not a socket: refused, and the descriptor is left open. */
+    CHECK(pipe(pipe_fds) == 0);
+    s = NULL;
+    EXPECT(SGSS_RESULT_OS_ERROR, sgss_socket_from_descriptor(pipe_fds[0], &s, &err));
+    CHECK(err.code == ENOTSOCK && s == NULL);
+    CHECK(write(pipe_fds[1], "x", 1) == 1);
+    CHECK(close(pipe_fds[0]) == 0 && close(pipe_fds[1]) == 0);
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_from_descriptor(-1, &s, NULL));
+    NULLARG(sgss_socket_from_descriptor(0, NULL, NULL));
+
+    /* A closed socket has no descriptor to give; the handle stays the caller's. */
+    OK(sgss_socket_udp(false, &s, NULL));
+    NULLARG(sgss_socket_into_descriptor(s, NULL, NULL));
+    NULLARG(sgss_socket_into_descriptor(NULL, &got, NULL));
+    OK(sgss_socket_close(s, NULL));
+    EXPECT(SGSS_RESULT_CLOSED, sgss_socket_into_descriptor(s, &got, &err));
+    CHECK(err.code == EBADF);
+    sgss_socket_free(s);
+}
+
 int main(void) {
+    test_descriptors();
     test_tcp(false);
     test_tcp(true);
     test_udp();

@@ -1,0 +1,118 @@
+//! Moving OS descriptors across the boundary: adopting a socket a C host already has, and
+//! handing a socket's descriptor back to the host. The only platform-specific code of the
+//! crate: the conversions between `int64_t` and the OS handle type.
+
+use std::mem::ManuallyDrop;
+
+use sgssockets_core::{socket2, Error, RawSocket, Socket};
+
+use crate::boundary::{ffi_boundary, try_out, try_ref, Handle};
+use crate::result::{sgss_error, sgss_result, Failure};
+use crate::socket::{on, sgss_socket};
+
+/// The OS handle for a number from C, rejecting numbers that cannot be one.
+fn raw_from_c(fd: i64) -> Result<RawSocket, Failure> {
+    let invalid = || Failure::Invalid(format!("{fd} is not a socket descriptor"));
+    #[cfg(unix)]
+    let raw = RawSocket::try_from(fd).ok().filter(|raw| *raw >= 0);
+    #[cfg(windows)]
+    let raw = RawSocket::try_from(fd).ok();
+    raw.ok_or_else(invalid)
+}
+
+/// A socket2 view of `raw` that does not own it: dropping it never closes the descriptor.
+///
+/// # Safety
+/// `raw` is an open descriptor for as long as the view is used.
+unsafe fn borrowed(raw: RawSocket) -> ManuallyDrop<socket2::Socket> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::FromRawFd;
+        // SAFETY: `raw` is open (this function's contract) and not -1; `ManuallyDrop`
+        // keeps the view from closing it, so ownership stays where it was.
+        ManuallyDrop::new(unsafe { socket2::Socket::from_raw_fd(raw) })
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::FromRawSocket;
+        // SAFETY: as on Unix.
+        ManuallyDrop::new(unsafe { socket2::Socket::from_raw_socket(raw) })
+    }
+}
+
+/// The descriptor a socket2 socket owned, now owned by nobody in Rust.
+fn into_raw(socket: socket2::Socket) -> i64 {
+    #[cfg(unix)]
+    {
+        use std::os::fd::IntoRawFd;
+        i64::from(socket.into_raw_fd())
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::io::IntoRawSocket;
+        socket.into_raw_socket() as i64
+    }
+}
+
+/// Adopts an open socket descriptor `fd` (a `SOCKET` on Windows) the host made elsewhere:
+/// the library asks the OS for its family, type and blocking mode, and from then on owns it.
+///
+/// On success `*out` is a new socket the caller frees with `sgss_socket_free` (which closes
+/// `fd`); the caller must no longer close or use `fd` itself. On failure nothing was taken:
+/// `fd` is still the caller's and still open.
+///
+/// `fd` must be open; a descriptor that is open but not a socket is refused.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
+/// number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_from_descriptor(
+    fd: i64,
+    out: *mut *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_out!(out);
+        let raw = raw_from_c(fd)?;
+        // SAFETY: the caller promises `fd` is an open socket descriptor it owns (this
+        // function's contract); the view does not close it.
+        let view = unsafe { borrowed(raw) };
+        // Check before taking ownership, so a failure leaves the caller's descriptor alone.
+        view.r#type()
+            .map_err(|io| Error::os("adopt descriptor", io))?;
+        view.local_addr()
+            .map_err(|io| Error::os("adopt descriptor", io))?;
+        let socket = Socket::from_socket2(ManuallyDrop::into_inner(view))?;
+        out.write(sgss_socket::into_handle(socket));
+        Ok(())
+    })
+}
+
+/// Gives the socket's descriptor to the caller and frees the handle: `*out_fd` receives the
+/// open descriptor, which the caller now owns (and closes with close(2)/closesocket).
+///
+/// On failure the handle is unchanged and still the caller's. No other thread may use the
+/// socket during this call, and `socket` must not be used afterwards when it succeeds.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED`.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_into_descriptor(
+    socket: *mut sgss_socket,
+    out_fd: *mut i64,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let open = try_ref!(socket);
+        let out = try_out!(out_fd);
+        if open.is_closed() {
+            let error = Error::from_code("into descriptor", sgssockets_core::errno::EBADF);
+            return Err(on(open)(error));
+        }
+        // SAFETY: `socket` is a live handle the caller owns and gives up on success (this
+        // function's contract); it was checked to be non-NULL above.
+        let owned = unsafe { sgss_socket::take(socket) }.ok_or(Failure::Null("socket"))?;
+        let inner = socket2::Socket::try_from(*owned)?;
+        out.write(into_raw(inner));
+        Ok(())
+    })
+}
