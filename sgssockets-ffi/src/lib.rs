@@ -5,9 +5,10 @@
 //! "C API conventions"; each function's doc comment (copied into the header) says what it
 //! returns, what the caller owns afterwards and which results it can give.
 //!
-//! Layout: [`boundary`] is where C pointers become Rust references and panics stop;
+//! Layout: `boundary` is where C pointers become Rust references and panics stop;
 //! [`result`] defines `sgss_result` and `sgss_error`; the other modules convert values for
-//! one area of core each (addresses, sockets, options, select, lookup, errno and constants).
+//! one area of core each (addresses, sockets, options, select, lookup, errno and constants,
+//! descriptors).
 //! No module here makes a socket system call: all of that is in core.
 //!
 //! # Safety
