@@ -132,29 +132,41 @@ pub struct sgs_RegIntConst {
     pub value: sgs_Int,
 }
 
-// Layout checks against sgscript.h (the same on every platform SGScript supports, in
-// units of pointers).
+// Layout checks against sgscript.h, in units that hold on every ABI SGScript builds for
+// (the union is aligned like its widest member, which is 4 on i386 and 8 elsewhere).
 const PTR: usize = size_of::<*const c_void>();
+const VAR_DATA_ALIGN: usize = align_of::<sgs_VarData>();
 const _: () = assert!(size_of::<sgs_iStr>() == 12);
 const _: () = assert!(size_of::<sgs_VarData>() == 8);
-const _: () = assert!(offset_of!(sgs_Variable, data) == 8);
-const _: () = assert!(size_of::<sgs_Variable>() == 16);
+const _: () = assert!(VAR_DATA_ALIGN == align_of::<i64>() || VAR_DATA_ALIGN == align_of::<f64>());
+const _: () = assert!(offset_of!(sgs_Variable, data) == VAR_DATA_ALIGN);
+const _: () = assert!(size_of::<sgs_Variable>() == VAR_DATA_ALIGN + 8);
 const _: () = assert!(size_of::<sgs_ObjInterface>() == 13 * PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, destruct) == PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, getindex) == 3 * PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, convert) == 5 * PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, dump) == 7 * PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, expr) == 10 * PTR);
+const _: () = assert!(offset_of!(sgs_ObjInterface, proplist) == 11 * PTR);
 const _: () = assert!(offset_of!(sgs_ObjInterface, parent) == 12 * PTR);
+const _: () = assert!(offset_of!(sgs_VarObj, appsize) == 4);
 const _: () = assert!(offset_of!(sgs_VarObj, redblue) == 8);
 const _: () = assert!(offset_of!(sgs_VarObj, in_setindex) == 11);
 const _: () = assert!(offset_of!(sgs_VarObj, data) == if PTR == 8 { 16 } else { 12 });
 const _: () = assert!(offset_of!(sgs_VarObj, iface) == offset_of!(sgs_VarObj, data) + PTR);
 const _: () = assert!(offset_of!(sgs_VarObj, metaobj) == offset_of!(sgs_VarObj, data) + 4 * PTR);
+const _: () = assert!(size_of::<sgs_VarObj>() == offset_of!(sgs_VarObj, data) + 5 * PTR);
 const _: () = assert!(size_of::<sgs_RegFuncConst>() == 2 * PTR);
-const _: () = assert!(offset_of!(sgs_RegIntConst, value) == if PTR == 8 { 8 } else { 4 });
-const _: () = assert!(align_of::<sgs_Variable>() == 8 || PTR == 4);
+const _: () = assert!(
+    offset_of!(sgs_RegIntConst, value)
+        == if align_of::<i64>() > PTR {
+            align_of::<i64>()
+        } else {
+            PTR
+        }
+);
 const _: () = assert!(size_of::<Option<sgs_CFunc>>() == PTR);
+const _: () = assert!(size_of::<Option<sgs_OC_Self>>() == PTR);
 
 /// `SGS_VERSION_INT` for 1.4.1, the API these declarations were written from.
 pub const SGS_VERSION_INT: isize = (((1 << 8) | 4) << 8) | 1;
