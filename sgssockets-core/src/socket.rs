@@ -171,13 +171,49 @@ impl Socket {
 
     /// Wraps any socket2 socket, asking the OS for its family and type.
     pub fn from_socket2(inner: socket2::Socket) -> Result<Socket> {
-        let family = inner
+        Socket::try_from_socket2(inner).map_err(|(err, _)| err)
+    }
+
+    /// Like [`from_socket2`](Socket::from_socket2), but when the OS cannot describe the
+    /// handle as a socket (`ENOTSOCK`, `EBADF`, ...) it is handed back unchanged with the
+    /// error instead of being closed, so a caller adopting a descriptor it was lent can
+    /// leave it with its owner. (A failure after that, reading the timeouts of a handle the
+    /// OS just described, closes it and gives `None`.)
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use std::os::fd::{AsRawFd, FromRawFd};
+    /// use sgssockets_core::{socket2, Socket};
+    ///
+    /// let file = std::fs::File::open("Cargo.toml").unwrap();
+    /// // SAFETY (doc example): the view is handed back and forgotten, never closed.
+    /// let view = unsafe { socket2::Socket::from_raw_fd(file.as_raw_fd()) };
+    /// let (err, back) = Socket::try_from_socket2(view).unwrap_err();
+    /// assert_eq!(Some(err.code()), sgssockets_core::errno::errno_by_name("ENOTSOCK"));
+    /// std::mem::forget(back.unwrap()); // `file` still owns the descriptor
+    ///
+    /// let std_udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let udp = Socket::try_from_socket2(socket2::Socket::from(std_udp)).unwrap();
+    /// assert_eq!(udp.socket_type(), sgssockets_core::constants::SOCK_DGRAM);
+    /// # }
+    /// ```
+    pub fn try_from_socket2(
+        inner: socket2::Socket,
+    ) -> std::result::Result<Socket, (Error, Option<socket2::Socket>)> {
+        let described = inner
             .local_addr()
             .map(|addr| i32::from(addr.family()))
-            .during("getsockname")?;
-        let socket_type = inner.r#type().during("getsockopt(SO_TYPE)")?.into();
+            .during("getsockname")
+            .and_then(|family| {
+                let socket_type = inner.r#type().during("getsockopt(SO_TYPE)")?;
+                Ok((family, i32::from(socket_type)))
+            });
+        let (family, socket_type) = match described {
+            Ok(described) => described,
+            Err(err) => return Err((err, Some(inner))),
+        };
         let nonblocking = sys::accepted_is_nonblocking(&inner, false);
-        Socket::adopt_existing(inner, family, socket_type, nonblocking)
+        Socket::adopt_existing(inner, family, socket_type, nonblocking).map_err(|err| (err, None))
     }
 
     /// The open socket, or `EBADF` naming `operation`.
