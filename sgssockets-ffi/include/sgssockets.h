@@ -375,7 +375,9 @@ sgss_result sgss_constant_at(size_t index, char *buf, size_t len, size_t *out_le
  * `fd`); the caller must no longer close or use `fd` itself. On failure nothing was taken:
  * `fd` is still the caller's and still open.
  *
- * `fd` must be open; a descriptor that is open but not a socket is refused.
+ * `fd` must be open; a descriptor that is open but not a socket is refused. (Should the OS
+ * describe it as a socket and then fail to report its timeouts, the error is reported and
+ * the descriptor has been closed.)
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
  * number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).

@@ -1,6 +1,7 @@
 //! Moving OS descriptors across the boundary: adopting a socket a C host already has, and
 //! handing a socket's descriptor back to the host. The only platform-specific code of the
-//! crate: the conversions between `int64_t` and the OS handle type.
+//! crate: the conversions between `int64_t` and the OS handle type (no system calls: core
+//! describes the adopted socket).
 
 use std::mem::ManuallyDrop;
 
@@ -61,7 +62,9 @@ fn into_raw(socket: socket2::Socket) -> i64 {
 /// `fd`); the caller must no longer close or use `fd` itself. On failure nothing was taken:
 /// `fd` is still the caller's and still open.
 ///
-/// `fd` must be open; a descriptor that is open but not a socket is refused.
+/// `fd` must be open; a descriptor that is open but not a socket is refused. (Should the OS
+/// describe it as a socket and then fail to report its timeouts, the error is reported and
+/// the descriptor has been closed.)
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
 /// number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).
@@ -77,12 +80,17 @@ pub unsafe extern "C" fn sgss_socket_from_descriptor(
         // SAFETY: the caller promises `fd` is an open socket descriptor it owns (this
         // function's contract); the view does not close it.
         let view = unsafe { borrowed(raw) };
-        // Check before taking ownership, so a failure leaves the caller's descriptor alone.
-        view.r#type()
-            .map_err(|io| Error::os("adopt descriptor", io))?;
-        view.local_addr()
-            .map_err(|io| Error::os("adopt descriptor", io))?;
-        let socket = Socket::from_socket2(ManuallyDrop::into_inner(view))?;
+        // Core hands back a descriptor it cannot describe as a socket, still open: it stays
+        // the caller's (forgetting the view leaves it untouched).
+        let socket = match Socket::try_from_socket2(ManuallyDrop::into_inner(view)) {
+            Ok(socket) => socket,
+            Err((error, back)) => {
+                if let Some(back) = back {
+                    std::mem::forget(back);
+                }
+                return Err(error.into());
+            }
+        };
         out.write(sgss_socket::into_handle(socket));
         Ok(())
     })
