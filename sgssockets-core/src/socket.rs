@@ -381,10 +381,35 @@ impl Socket {
     /// Receives into `buf`: the length received, or [`Incoming::Closed`] when a stream's
     /// peer closed in order.
     pub fn recv(&self, buf: &mut [u8], flags: MsgFlags) -> Result<Incoming<usize>> {
+        self.recv_uninit(as_uninit(buf), flags)
+    }
+
+    /// Like [`recv`](Socket::recv), into memory that need not be initialised (a buffer
+    /// from C, a `Vec`'s spare capacity): after `Incoming::Data(n)` the first `n` bytes
+    /// of `buf` are initialised. Nothing uninitialised is ever written into `buf`.
+    ///
+    /// ```
+    /// use std::mem::MaybeUninit;
+    /// use sgssockets_core::{Incoming, MsgFlags, Socket};
+    ///
+    /// let a = Socket::udp(false).unwrap();
+    /// a.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
+    /// a.send_to(b"hey", &a.local_addr().unwrap(), MsgFlags::empty()).unwrap();
+    /// let mut buf: Vec<u8> = Vec::with_capacity(16);
+    /// let got = a.recv_uninit(buf.spare_capacity_mut(), MsgFlags::empty()).unwrap();
+    /// let Incoming::Data(n) = got else { panic!("a datagram") };
+    /// // SAFETY (doc example): recv_uninit initialised the first `n` bytes.
+    /// unsafe { buf.set_len(n) };
+    /// assert_eq!(buf, b"hey");
+    /// ```
+    pub fn recv_uninit(
+        &self,
+        buf: &mut [MaybeUninit<u8>],
+        flags: MsgFlags,
+    ) -> Result<Incoming<usize>> {
         let wants_data = !buf.is_empty();
-        let uninit = as_uninit(buf);
         let len = self.retrying("recv", Direction::Recv, |s| {
-            s.recv_with_flags(uninit, flags.bits())
+            s.recv_with_flags(buf, flags.bits())
         })?;
         Ok(if len == 0 && wants_data && self.zero_means_closed() {
             Incoming::Closed
@@ -396,9 +421,18 @@ impl Socket {
     /// Receives a datagram into `buf` with the sender's address. A datagram longer than
     /// `buf` is truncated to it on every platform.
     pub fn recv_from(&self, buf: &mut [u8], flags: MsgFlags) -> Result<(usize, SocketAddress)> {
-        let uninit = as_uninit(buf);
+        self.recv_from_uninit(as_uninit(buf), flags)
+    }
+
+    /// Like [`recv_from`](Socket::recv_from), into memory that need not be initialised:
+    /// the first `n` bytes of `buf` are initialised when `(n, sender)` is returned.
+    pub fn recv_from_uninit(
+        &self,
+        buf: &mut [MaybeUninit<u8>],
+        flags: MsgFlags,
+    ) -> Result<(usize, SocketAddress)> {
         let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-            sys::recv_from(s, uninit, flags.bits())
+            sys::recv_from(s, buf, flags.bits())
         })?;
         Ok((len, SocketAddress::from_sockaddr(&from)))
     }
