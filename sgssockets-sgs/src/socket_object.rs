@@ -278,18 +278,29 @@ fn write_property(
     prop: Property,
 ) -> std::result::Result<(), String> {
     let value = 1;
-    let parsed = match prop {
-        Property::Error => return Err("read-only property".to_owned()),
-        Property::Flag(..) => Value::Bool(ctx.bool_at(value).ok_or("expected a bool")?),
-        Property::Int(..) => Value::Int(ctx.int_at(value).ok_or("expected an int")?),
-        Property::Real(..) => Value::Real(ctx.real_at(value).ok_or("expected a real (seconds)")?),
-    };
-    let apply = |socket: &Socket| match (prop, parsed) {
-        (Property::Flag(_, set), Value::Bool(v)) => set(socket, v),
-        (Property::Int(_, set), Value::Int(v)) => set(socket, v),
-        (Property::Real(_, set), Value::Real(v)) => set(socket, v),
-        _ => unreachable!("the value was parsed for this property's kind"),
-    };
+    match prop {
+        Property::Error => Err("read-only property".to_owned()),
+        Property::Flag(_, set) => {
+            let v = ctx.bool_at(value).ok_or("expected a bool")?;
+            apply_to_open_socket(ctx, cell, |socket| set(socket, v))
+        }
+        Property::Int(_, set) => {
+            let v = ctx.int_at(value).ok_or("expected an int")?;
+            apply_to_open_socket(ctx, cell, |socket| set(socket, v))
+        }
+        Property::Real(_, set) => {
+            let v = ctx.real_at(value).ok_or("expected a real (seconds)")?;
+            apply_to_open_socket(ctx, cell, |socket| set(socket, v))
+        }
+    }
+}
+
+/// Runs an option write on the socket if it is open, recording the outcome.
+fn apply_to_open_socket(
+    ctx: &Ctx<'_>,
+    cell: &SocketCell,
+    apply: impl FnOnce(&Socket) -> Result<()>,
+) -> std::result::Result<(), String> {
     let outcome = {
         let socket = cell.borrow();
         if socket.is_closed() {

@@ -245,7 +245,10 @@ fn select_many_sockets_beyond_fd_setsize() {
     // Leave descriptors for the sender and the target if the limit was reached.
     sockets.truncate(sockets.len().saturating_sub(4));
     if sockets.len() < 1096 {
-        eprintln!("descriptor limit allows only {} sockets: tested with those", sockets.len());
+        eprintln!(
+            "descriptor limit allows only {} sockets: tested with those",
+            sockets.len()
+        );
     }
     let (sender, _) = udp_bound(&host);
     let (target, target_addr) = udp_bound(&host);

@@ -374,11 +374,7 @@ pub unsafe extern "C" fn sgs_Method(ctx: *mut Context) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn sgs_FuncName(ctx: *mut Context, name: *const c_char) {
-    // SAFETY: NUL-terminated literal (API contract).
-    let name = unsafe { CStr::from_ptr(name) }
-        .to_string_lossy()
-        .into_owned();
-    // SAFETY: live context.
+    // SAFETY: live context; the literal is kept, not copied (no allocation, like the VM).
     unsafe {
         with(ctx, |c| {
             if let Some(frame) = c.frames.last_mut() {

@@ -16,8 +16,9 @@ use crate::types::{IStr, ObjInterface, VarData, VarObj, Variable, VT_OBJECT, VT_
 /// One native call frame.
 #[derive(Debug, Default)]
 pub struct Frame {
-    /// Set by `sgs_FuncName`: prefixes messages as `name(): `.
-    pub name: Option<String>,
+    /// Set by `sgs_FuncName` (a literal kept by the module, like the VM keeps it):
+    /// prefixes messages as `name(): `.
+    pub name: Option<*const c_char>,
     /// Called as a method (`this` below the arguments).
     pub method: bool,
     /// `sgs_Method` moved `this` into the frame.
@@ -58,6 +59,9 @@ pub struct Context {
     pub live_objects: usize,
     /// Destructor calls so far.
     pub destructed: usize,
+    /// Called with `true` just before a native function runs and `false` just after (tests
+    /// use it to measure what the module itself does).
+    pub native_call_hook: Option<fn(bool)>,
 }
 
 /// Runs `f` with a short-lived `&mut Context`.
@@ -93,8 +97,12 @@ impl Context {
 
     /// Records a message, prefixed like the VM does with the current function's name.
     pub fn record_message(&mut self, level: c_int, text: &str) {
-        let text = match self.frames.last().and_then(|f| f.name.as_ref()) {
-            Some(name) => format!("{name}(): {text}"),
+        let text = match self.frames.last().and_then(|f| f.name) {
+            Some(name) => {
+                // SAFETY: `sgs_FuncName` requires a NUL-terminated literal that outlives the call.
+                let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
+                format!("{name}(): {text}")
+            }
             None => text.to_owned(),
         };
         self.messages.push(Message { level, text });

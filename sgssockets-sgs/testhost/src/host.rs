@@ -395,6 +395,13 @@ impl Host {
         unsafe { with(self.ctx, |c| c.destructed) }
     }
 
+    /// Sets a function called with `true` right before each native function runs and with
+    /// `false` right after it returns (e.g. to count the module's own allocations).
+    pub fn set_native_call_hook(&self, hook: Option<fn(bool)>) {
+        // SAFETY: live context.
+        unsafe { with(self.ctx, |c| c.native_call_hook = hook) };
+    }
+
     /// Items on the stack (0 between calls: nothing leaks).
     pub fn stack_len(&self) -> usize {
         // SAFETY: live context.

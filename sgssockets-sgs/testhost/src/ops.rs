@@ -316,8 +316,16 @@ pub fn call(
             });
         })
     };
+    // SAFETY: live context.
+    let hook = unsafe { with(ctx, |c| c.native_call_hook) };
+    if let Some(hook) = hook {
+        hook(true);
+    }
     // SAFETY: the module's function gets the live context.
     let returned = unsafe { func(ctx) };
+    if let Some(hook) = hook {
+        hook(false);
+    }
     // SAFETY: live context.
     let results = unsafe {
         with(ctx, |c| {
