@@ -82,7 +82,7 @@ macro_rules! try_slice {
     };
 }
 
-/// A `(ptr, len)` argument as `&mut [u8]`; NULL is allowed when `len` is 0.
+/// A `(ptr, len)` argument as `&mut [MaybeUninit<u8>]`; NULL is allowed when `len` is 0.
 macro_rules! try_slice_mut {
     ($ptr:ident, $len:ident) => {
         // SAFETY: `($ptr, $len)` is a buffer argument of an exported function; its caller
@@ -237,7 +237,8 @@ pub unsafe fn slice_arg<'a>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-/// A `(ptr, len)` writable byte argument; NULL is allowed when `len` is 0.
+/// A `(ptr, len)` writable byte argument, as memory the OS may fill (its bytes need not be
+/// initialised); NULL is allowed when `len` is 0.
 ///
 /// # Safety
 /// `ptr` is NULL or points at `len` writable bytes that nothing else uses meanwhile.
@@ -245,7 +246,7 @@ pub unsafe fn slice_mut_arg<'a>(
     ptr: *mut u8,
     len: usize,
     name: &'static str,
-) -> Result<&'a mut [u8], Failure> {
+) -> Result<&'a mut [MaybeUninit<u8>], Failure> {
     if len == 0 {
         return Ok(&mut []);
     }
@@ -254,12 +255,9 @@ pub unsafe fn slice_mut_arg<'a>(
     }
     check_len(len, name)?;
     // SAFETY: a non-NULL buffer argument points at `len` writable bytes that nothing else
-    // uses during the call (the C contract). The bytes may be uninitialised in C's sense,
-    // so they are zeroed first and only then viewed as `&mut [u8]`.
-    unsafe {
-        std::ptr::write_bytes(ptr, 0, len);
-        Ok(std::slice::from_raw_parts_mut(ptr, len))
-    }
+    // uses during the call (this function's contract); `MaybeUninit<u8>` has `u8`'s layout
+    // and allows bytes C never initialised.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<u8>>(), len) })
 }
 
 /// A caller's text buffer `(buf, len)` with its `out_len`, checked before the call's work.

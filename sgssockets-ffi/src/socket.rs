@@ -372,7 +372,7 @@ pub unsafe extern "C" fn sgss_socket_recv(
         let out = try_out!(out_received);
         let data = try_slice_mut!(buf, len);
         match socket
-            .recv(data, MsgFlags::from_bits_retain(flags))
+            .recv_uninit(data, MsgFlags::from_bits_retain(flags))
             .map_err(on(socket))?
         {
             Incoming::Data(received) => {
@@ -412,7 +412,7 @@ pub unsafe extern "C" fn sgss_socket_recvfrom(
         let out = try_out!(out_received);
         let data = try_slice_mut!(buf, len);
         let (received, sender) = socket
-            .recv_from(data, MsgFlags::from_bits_retain(flags))
+            .recv_from_uninit(data, MsgFlags::from_bits_retain(flags))
             .map_err(on(socket))?;
         out.write(received);
         if let Some(from) = from {

@@ -121,6 +121,15 @@ static void test_udp(void) {
     OK(sgss_socket_recvfrom(a, buf, 4, 0, NULL, &n, NULL));
     CHECK(n == 4 && memcmp(buf, "0123", 4) == 0);
 
+    /* Straight into never-initialised heap memory (valgrind checks nothing reads it). */
+    {
+        char *heap = malloc(64);
+        OK(sgss_socket_sendto(b, "heap", 4, 0, to, &n, NULL));
+        OK(sgss_socket_recvfrom(a, heap, 64, 0, from, &n, NULL));
+        CHECK(n == 4 && memcmp(heap, "heap", 4) == 0);
+        free(heap);
+    }
+
     /* connect + send on UDP. */
     OK(sgss_socket_connect(b, to, NULL));
     OK(sgss_socket_send(b, "abc", 3, 0, &n, NULL));
