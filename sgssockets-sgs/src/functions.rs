@@ -63,7 +63,9 @@ fn fail(ctx: &Ctx<'_>, code: i32, text: &str) -> c_int {
 
 /// Reports a core error as a warning naming what it was about; returns 0 results.
 fn fail_with(ctx: &Ctx<'_>, what: &str, err: &Error) -> c_int {
-    fail(ctx, err.code(), &format!("{what}: {}", err.message()))
+    last_error::set_error(ctx, err);
+    ctx.warn(&format!("{what}: {}", err.message()));
+    0
 }
 
 /// Checks the address family argument of the address constructors.
@@ -210,11 +212,7 @@ fn socket_getaddrinfo(ctx: Ctx<'_>) -> c_int {
         Ok(found) => found,
         Err(err) => {
             let name = host.unwrap_or("(none)");
-            return fail(
-                &ctx,
-                err.code(),
-                &format!("failed to resolve '{name}': {}", err.message()),
-            );
+            return fail_with(&ctx, &format!("failed to resolve '{name}'"), &err);
         }
     };
     last_error::set(&ctx, 0);
@@ -264,11 +262,10 @@ fn socket_error(ctx: Ctx<'_>) -> c_int {
     let Some(as_text) = optional_bool_arg(&ctx, 0) else {
         return 0;
     };
-    let code = last_error::get(&ctx);
     if as_text {
-        ctx.push_str(&errno::error_text(code));
+        ctx.push_str(&last_error::text(&ctx));
     } else {
-        ctx.push_int(i64::from(code));
+        ctx.push_int(i64::from(last_error::get(&ctx)));
     }
     1
 }

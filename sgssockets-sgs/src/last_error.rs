@@ -1,5 +1,7 @@
 //! `socket_error()`'s state: the error code of the most recent socket call, one per script
-//! engine (keyed by the engine's root context), invisible to scripts.
+//! engine (keyed by the engine's root context), invisible to scripts. For name-lookup
+//! failures, whose `EAI_*` codes the OS error table does not describe, the resolver's own
+//! text is kept too.
 //!
 //! An engine's entry is removed when the engine is destroyed: [`install`] puts a small
 //! guard object in the engine's registry whose destructor forgets the entry.
@@ -8,15 +10,26 @@ use std::collections::HashMap;
 use std::ffi::c_int;
 use std::sync::{Mutex, PoisonError};
 
+use sgssockets_core::{errno, Error, ErrorCategory};
+
 use crate::context::Ctx;
 use crate::object;
 use crate::raw::{self, sgs_Context, sgs_ObjInterface, sgs_VarObj};
 use crate::trampoline;
 
-/// Last error code per engine root context.
-static LAST_ERRORS: Mutex<Option<HashMap<usize, i32>>> = Mutex::new(None);
+/// One engine's last outcome.
+#[derive(Debug, Default)]
+struct LastError {
+    /// 0 for success, else the error code.
+    code: i32,
+    /// The resolver's text when `code` is an `EAI_*` code.
+    resolver_text: Option<String>,
+}
 
-fn with_table<R>(f: impl FnOnce(&mut HashMap<usize, i32>) -> R) -> R {
+/// Last outcome per engine root context.
+static LAST_ERRORS: Mutex<Option<HashMap<usize, LastError>>> = Mutex::new(None);
+
+fn with_table<R>(f: impl FnOnce(&mut HashMap<usize, LastError>) -> R) -> R {
     let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
     f(guard.get_or_insert_with(HashMap::new))
 }
@@ -25,14 +38,44 @@ fn with_table<R>(f: impl FnOnce(&mut HashMap<usize, i32>) -> R) -> R {
 pub fn set(ctx: &Ctx<'_>, code: i32) {
     let root = ctx.root();
     with_table(|table| {
-        table.insert(root, code);
+        let entry = table.entry(root).or_default();
+        entry.code = code;
+        entry.resolver_text = None;
+    });
+}
+
+/// Records a failed call's error (its code, and the resolver's text for lookup failures).
+pub fn set_error(ctx: &Ctx<'_>, err: &Error) {
+    let root = ctx.root();
+    let resolver_text =
+        (err.category() == ErrorCategory::Resolver).then(|| err.message().to_owned());
+    with_table(|table| {
+        table.insert(
+            root,
+            LastError {
+                code: err.code(),
+                resolver_text,
+            },
+        );
     });
 }
 
 /// The last recorded code for this engine (0 if none yet).
 pub fn get(ctx: &Ctx<'_>) -> i32 {
     let root = ctx.root();
-    with_table(|table| table.get(&root).copied().unwrap_or(0))
+    with_table(|table| table.get(&root).map_or(0, |e| e.code))
+}
+
+/// The text for the last recorded code: the system's, or the resolver's after a failed
+/// name lookup.
+pub fn text(ctx: &Ctx<'_>) -> String {
+    let root = ctx.root();
+    let (code, resolver_text) = with_table(|table| {
+        table
+            .get(&root)
+            .map_or((0, None), |e| (e.code, e.resolver_text.clone()))
+    });
+    resolver_text.unwrap_or_else(|| errno::error_text(code))
 }
 
 /// Whether state is held for the engine whose root context is `root` (for tests: it is
@@ -84,7 +127,7 @@ static GUARD_IFACE: sgs_ObjInterface = sgs_ObjInterface {
 pub fn install(ctx: &Ctx<'_>) {
     let root = ctx.root();
     with_table(|table| {
-        table.insert(root, 0);
+        table.insert(root, LastError::default());
     });
     let raw_ctx = ctx.as_raw();
     ctx.push_str("sgssockets.engine_state");

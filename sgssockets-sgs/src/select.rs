@@ -141,7 +141,7 @@ fn socket_select(ctx: Ctx<'_>) -> c_int {
             ctx.push_int(i64::try_from(ready).unwrap_or(i64::MAX));
         }
         Err(err) => {
-            last_error::set(&ctx, err.code());
+            last_error::set_error(&ctx, &err);
             ctx.warn(&err.to_string());
             ctx.push_int(-1);
         }

@@ -112,7 +112,7 @@ impl<'call> Call<'call> {
                 Some(value)
             }
             Err(err) => {
-                last_error::set(&self.ctx, err.code());
+                last_error::set_error(&self.ctx, &err);
                 None
             }
         }

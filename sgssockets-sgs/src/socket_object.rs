@@ -263,7 +263,7 @@ fn get_index(ctx: &Ctx<'_>, cell: &SocketCell) -> c_int {
             }
         }
         Some(Err(err)) => {
-            last_error::set(ctx, err.code());
+            last_error::set_error(ctx, &err);
             ctx.warn(&format!("socket.{name}: {err}"));
             ctx.push_null();
         }
@@ -319,7 +319,7 @@ fn apply_to_open_socket(
             Ok(())
         }
         Some(Err(err)) => {
-            last_error::set(ctx, err.code());
+            last_error::set_error(ctx, &err);
             Err(err.to_string())
         }
     }

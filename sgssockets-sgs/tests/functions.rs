@@ -162,6 +162,16 @@ fn getaddrinfo_unknown_host_warns_and_sets_error() {
         "{warnings:?}"
     );
     assert_ne!(last_error(&host), 0);
+    // The text is the resolver's, not the OS table's entry for an EAI_* number.
+    let text = host
+        .call1("socket_error", &[&host.bool(true)])
+        .as_str()
+        .unwrap();
+    assert!(warnings[0].ends_with(&text), "{text:?} vs {warnings:?}");
+    assert!(
+        !text.is_empty() && !text.starts_with("Unknown error"),
+        "{text:?}"
+    );
     let r = host.call("socket_getaddrinfo", &[&host.int(5)]);
     assert!(r.is_empty());
     assert_eq!(host.take_warnings().len(), 1);
