@@ -770,9 +770,9 @@ sgss_result sgss_socket_set_linger(const struct sgss_socket *socket, double valu
  * with every count set to 0). There is no limit on descriptor numbers or list sizes.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_ready`, an array with a non-zero count),
- * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, NaN timeout), `SGSS_RESULT_CLOSED` (a
- * closed socket in a list), `SGSS_RESULT_OS_ERROR`. On error the arrays and counts are
- * unchanged.
+ * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, an impossible count, NaN timeout),
+ * `SGSS_RESULT_CLOSED` (a closed socket in a list), `SGSS_RESULT_OS_ERROR`. On error the
+ * arrays and counts are unchanged.
  */
 sgss_result sgss_select(const struct sgss_socket **read, size_t *read_count, const struct sgss_socket **write, size_t *write_count, const struct sgss_socket **except, size_t *except_count, double timeout, size_t *out_ready, struct sgss_error *err);
 

@@ -33,6 +33,11 @@ impl<'a> List<'a> {
             // SAFETY: `count` is not NULL, so it is readable (this function's contract).
             unsafe { count.read() }
         };
+        if len > isize::MAX as usize / std::mem::size_of::<*const sgss_socket>() {
+            return Err(Failure::Invalid(format!(
+                "select: {name} count {len} is too large"
+            )));
+        }
         let mut sockets = Vec::with_capacity(len);
         if len > 0 {
             if array.is_null() {
@@ -96,9 +101,9 @@ fn wait_from_secs(timeout: f64) -> Result<Option<Duration>, Failure> {
 /// with every count set to 0). There is no limit on descriptor numbers or list sizes.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_ready`, an array with a non-zero count),
-/// `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, NaN timeout), `SGSS_RESULT_CLOSED` (a
-/// closed socket in a list), `SGSS_RESULT_OS_ERROR`. On error the arrays and counts are
-/// unchanged.
+/// `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, an impossible count, NaN timeout),
+/// `SGSS_RESULT_CLOSED` (a closed socket in a list), `SGSS_RESULT_OS_ERROR`. On error the
+/// arrays and counts are unchanged.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn sgss_select(

@@ -91,6 +91,10 @@ static void test_errors(void) {
     NULLARG(sgss_select(read, &read_count, NULL, NULL, NULL, NULL, 0, NULL, NULL));
     EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_select(read, &read_count, NULL, NULL, NULL, NULL, NAN, &ready, NULL));
 
+    read_count = (size_t)-1;
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_select(read, &read_count, NULL, NULL, NULL, NULL, 0, &ready, NULL));
+    read_count = 2;
+
     /* A closed socket in a list: CLOSED, lists unchanged. */
     OK(sgss_socket_close(b, NULL));
     EXPECT(SGSS_RESULT_CLOSED, sgss_select(read, &read_count, NULL, NULL, NULL, NULL, 0, &ready, &err));
