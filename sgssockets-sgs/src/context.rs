@@ -243,12 +243,6 @@ impl<'call> Ctx<'call> {
         unsafe { raw::sgs_PushCFunc(self.raw, Some(func)) };
     }
 
-    /// Pushes a variable (taking a new reference to it).
-    pub fn push_variable(&self, var: sgs_Variable) {
-        // SAFETY: live context; `var` is a valid variable (held by the caller).
-        unsafe { raw::sgs_PushVariable(self.raw, var) };
-    }
-
     /// Replaces the top `count` items with an array of them.
     pub fn make_array(&self, count: i32) {
         // SAFETY: live context; the caller pushed `count` items.

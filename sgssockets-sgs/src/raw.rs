@@ -274,7 +274,6 @@ extern "C" {
     pub fn sgs_PushReal(C: *mut sgs_Context, value: sgs_Real) -> c_int;
     pub fn sgs_PushStringBuf(C: *mut sgs_Context, str: *const c_char, size: sgs_SizeVal) -> c_int;
     pub fn sgs_PushCFunc(C: *mut sgs_Context, func: Option<sgs_CFunc>) -> c_int;
-    pub fn sgs_PushVariable(C: *mut sgs_Context, var: sgs_Variable) -> c_int;
     pub fn sgs_CreateObject(
         C: *mut sgs_Context,
         out: *mut sgs_Variable,

@@ -492,13 +492,6 @@ pub unsafe extern "C" fn sgs_PushCFunc(ctx: *mut Context, func: Option<CFunc>) -
     1
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn sgs_PushVariable(ctx: *mut Context, var: Variable) -> c_int {
-    acquire(&var);
-    push_owned(ctx, var);
-    1
-}
-
 fn store_or_push(ctx: *mut Context, out: *mut Variable, var: Variable) {
     if out.is_null() {
         push_owned(ctx, var);
