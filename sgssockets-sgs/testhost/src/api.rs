@@ -6,8 +6,7 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 
 use crate::containers::{self, array_of, iface_mut, ARRAY_IFACE, DICT_IFACE};
 use crate::context::{
-    acquire, iface_name, new_object, push_owned, release, string_bytes, string_ptr, truncate, with,
-    Context,
+    iface_name, new_object, push_owned, release, string_bytes, string_ptr, truncate, with, Context,
 };
 use crate::ops;
 use crate::types::{
