@@ -86,6 +86,10 @@ typedef uint32_t sgss_result;
 
 /**
  * An address value. Opaque: use it through pointers and the `sgss_address_*` functions.
+ *
+ * Owned by the caller and freed with `sgss_address_free`, except the borrowed
+ * `const sgss_address *` in an `sgss_addrinfo`. Several threads may read one address at
+ * once; the setters need it to themselves.
  */
 typedef struct sgss_address sgss_address;
 
@@ -97,6 +101,11 @@ typedef struct sgss_addrinfo_list sgss_addrinfo_list;
 
 /**
  * A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
+ *
+ * Owned by the caller from its creation until `sgss_socket_free` (or
+ * `sgss_socket_into_descriptor`). Several threads may use one socket at once through the
+ * functions taking `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
+ * `sgss_socket_into_descriptor` need it to themselves.
  */
 typedef struct sgss_socket sgss_socket;
 

@@ -16,6 +16,10 @@ use crate::boundary::{
 use crate::result::{sgss_error, sgss_result, Failure};
 
 /// An address value. Opaque: use it through pointers and the `sgss_address_*` functions.
+///
+/// Owned by the caller and freed with `sgss_address_free`, except the borrowed
+/// `const sgss_address *` in an `sgss_addrinfo`. Several threads may read one address at
+/// once; the setters need it to themselves.
 #[derive(Debug)]
 pub struct sgss_address {
     _private: [u8; 0],

@@ -19,6 +19,11 @@ use crate::boundary::{
 use crate::result::{sgss_error, sgss_result, Failure};
 
 /// A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
+///
+/// Owned by the caller from its creation until `sgss_socket_free` (or
+/// `sgss_socket_into_descriptor`). Several threads may use one socket at once through the
+/// functions taking `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
+/// `sgss_socket_into_descriptor` need it to themselves.
 #[derive(Debug)]
 pub struct sgss_socket {
     _private: [u8; 0],
