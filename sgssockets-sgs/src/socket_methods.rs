@@ -2,10 +2,9 @@
 //! `sgssockets-core`, records the outcome for `socket_error()` and pushes the result:
 //! `true`/`false`, a count, a string, or objects.
 
-use std::cell::Ref;
 use std::ffi::{c_int, CStr};
 
-use sgssockets_core::{constants, errno, Incoming, MsgFlags, Result, Socket};
+use sgssockets_core::{constants, errno, Incoming, MsgFlags, Result, Socket, SocketAddress};
 
 use crate::address_object::{address_at, push_address};
 use crate::context::Ctx;
@@ -60,15 +59,29 @@ fn begin<'call>(
 }
 
 impl<'call> Call<'call> {
-    /// The socket if it is open; if closed: EBADF, a warning, and `None`.
-    fn open(&self) -> Option<Ref<'call, Socket>> {
+    /// Runs `f` on the socket if it is open; if closed: EBADF, one warning, and `None`.
+    /// The socket is borrowed only while `f` runs (which may push results, but never
+    /// reports anything that could run script code).
+    fn with_open<T>(&self, f: impl FnOnce(&Socket) -> T) -> Option<T> {
         let socket = self.cell.borrow();
         if socket.is_closed() {
             drop(socket);
             report_closed(&self.ctx, "");
             return None;
         }
-        Some(socket)
+        Some(f(&socket))
+    }
+
+    /// Pushes `false`, the failure result of most methods; returns the result count.
+    fn push_false(&self) -> c_int {
+        self.ctx.push_bool(false);
+        1
+    }
+
+    /// Pushes `null`, the closed-socket result of methods returning an object.
+    fn push_null(&self) -> c_int {
+        self.ctx.push_null();
+        1
     }
 
     /// An integer argument, or the standard argument warning.
@@ -140,25 +153,19 @@ fn bind(ctx: Ctx<'_>) -> c_int {
         return 0;
     };
     let result = if let Some(addr) = address_at(&call.ctx, 1) {
-        let Some(socket) = call.open() else {
-            call.ctx.push_bool(false);
-            return 1;
-        };
-        let addr = addr.borrow();
-        socket.bind(&addr)
+        call.with_open(|socket| socket.bind(&addr.borrow()))
     } else if let Some(port) = call.ctx.int_at(1) {
         let Ok(port) = u16::try_from(port) else {
             return call.bad_value(&format!("argument 1 (port) must be 0..65535, got {port}"));
         };
-        let Some(socket) = call.open() else {
-            call.ctx.push_bool(false);
-            return 1;
-        };
-        socket.bind_port(port)
+        call.with_open(|socket| socket.bind_port(port))
     } else {
         return call.ctx.arg_error(1, c"int (port) or socket_address");
     };
-    call.push_outcome(result)
+    match result {
+        Some(result) => call.push_outcome(result),
+        None => call.push_false(),
+    }
 }
 native_function!(socket_bind => bind);
 
@@ -170,13 +177,10 @@ fn listen(ctx: Ctx<'_>) -> c_int {
         return 0;
     };
     let backlog = i32::try_from(backlog.clamp(0, i64::from(i32::MAX))).unwrap_or(i32::MAX);
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.listen(backlog);
-    drop(socket);
-    call.push_outcome(result)
+    match call.with_open(|socket| socket.listen(backlog)) {
+        Some(result) => call.push_outcome(result),
+        None => call.push_false(),
+    }
 }
 native_function!(socket_listen => listen);
 
@@ -184,22 +188,16 @@ fn accept(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.accept", 0, 0) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
+    let Some(result) = call.with_open(Socket::accept) else {
+        return call.push_false();
     };
-    let result = socket.accept();
-    drop(socket);
     match call.record(result) {
         Some((accepted, peer)) => {
             push_socket(&call.ctx, accepted);
             push_address(&call.ctx, peer);
             2
         }
-        None => {
-            call.ctx.push_bool(false);
-            1
-        }
+        None => call.push_false(),
     }
 }
 native_function!(socket_accept => accept);
@@ -211,19 +209,16 @@ fn connect(ctx: Ctx<'_>) -> c_int {
     let Some(addr) = address_at(&call.ctx, 1) else {
         return call.ctx.arg_error(1, c"socket_address");
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.connect(&addr.borrow());
-    drop(socket);
-    call.push_outcome(result)
+    match call.with_open(|socket| socket.connect(&addr.borrow())) {
+        Some(result) => call.push_outcome(result),
+        None => call.push_false(),
+    }
 }
 native_function!(socket_connect => connect);
 
 /// Pushes the byte count of a send, or `false`.
-fn push_sent(call: &Call<'_>, result: Result<usize>) -> c_int {
-    match call.record(result) {
+fn push_sent(call: &Call<'_>, result: Option<Result<usize>>) -> c_int {
+    match result.and_then(|result| call.record(result)) {
         Some(sent) => call.ctx.push_int(i64::try_from(sent).unwrap_or(i64::MAX)),
         None => call.ctx.push_bool(false),
     }
@@ -237,13 +232,7 @@ fn send(ctx: Ctx<'_>) -> c_int {
     let (Some(data), Some(flags)) = (call.bytes_arg(1), call.flags_arg(2)) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.send(data, flags);
-    drop(socket);
-    push_sent(&call, result)
+    push_sent(&call, call.with_open(|socket| socket.send(data, flags)))
 }
 native_function!(socket_send => send);
 
@@ -260,13 +249,10 @@ fn sendto(ctx: Ctx<'_>) -> c_int {
     let Some(flags) = call.flags_arg(3) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.send_to(data, &addr.borrow(), flags);
-    drop(socket);
-    push_sent(&call, result)
+    push_sent(
+        &call,
+        call.with_open(|socket| socket.send_to(data, &addr.borrow(), flags)),
+    )
 }
 native_function!(socket_sendto => sendto);
 
@@ -294,21 +280,18 @@ fn recv(ctx: Ctx<'_>) -> c_int {
     let Some(flags) = call.flags_arg(2) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
     // The received bytes are pushed straight from core's buffer: the string is the only
     // allocation.
-    let result = socket.recv_bounded(max, flags, |incoming| match incoming {
-        Incoming::Data(bytes) => call.ctx.push_bytes(bytes),
-        Incoming::Closed => call.ctx.push_bool(true),
+    let result = call.with_open(|socket| {
+        socket.recv_bounded(max, flags, |incoming| match incoming {
+            Incoming::Data(bytes) => call.ctx.push_bytes(bytes),
+            Incoming::Closed => call.ctx.push_bool(true),
+        })
     });
-    drop(socket);
-    if call.record(result).is_none() {
-        call.ctx.push_bool(false);
+    match result.and_then(|result| call.record(result)) {
+        Some(()) => 1,
+        None => call.push_false(),
     }
-    1
 }
 native_function!(socket_recv => recv);
 
@@ -323,20 +306,15 @@ fn recvfrom(ctx: Ctx<'_>) -> c_int {
     let Some(flags) = call.flags_arg(2) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.recv_from_bounded(max, flags, |bytes, from| {
-        call.ctx.push_bytes(bytes);
-        push_address(&call.ctx, from);
+    let result = call.with_open(|socket| {
+        socket.recv_from_bounded(max, flags, |bytes, from| {
+            call.ctx.push_bytes(bytes);
+            push_address(&call.ctx, from);
+        })
     });
-    drop(socket);
-    if call.record(result).is_some() {
-        2
-    } else {
-        call.ctx.push_bool(false);
-        1
+    match result.and_then(|result| call.record(result)) {
+        Some(()) => 2,
+        None => call.push_false(),
     }
 }
 native_function!(socket_recvfrom => recvfrom);
@@ -356,13 +334,10 @@ fn shutdown(ctx: Ctx<'_>) -> c_int {
             "argument 1 (how) must be SHUT_RD, SHUT_WR or SHUT_RDWR, got {how}"
         ));
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_bool(false);
-        return 1;
-    };
-    let result = socket.shutdown(how);
-    drop(socket);
-    call.push_outcome(result)
+    match call.with_open(|socket| socket.shutdown(how)) {
+        Some(result) => call.push_outcome(result),
+        None => call.push_false(),
+    }
 }
 native_function!(socket_shutdown => shutdown);
 
@@ -370,9 +345,8 @@ fn close(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.close", 0, 0) else {
         return 0;
     };
-    if call.open().is_none() {
-        call.ctx.push_bool(false);
-        return 1;
+    if call.with_open(|_| ()).is_none() {
+        return call.push_false();
     }
     let result = call.cell.borrow_mut().close();
     call.push_outcome(result)
@@ -380,25 +354,24 @@ fn close(ctx: Ctx<'_>) -> c_int {
 native_function!(socket_close => close);
 
 /// getpeername/getsockname: an address, or `null` on failure.
-fn push_address_result(call: &Call<'_>, result: Result<sgssockets_core::SocketAddress>) -> c_int {
-    match call.record(result) {
-        Some(addr) => push_address(&call.ctx, addr),
-        None => call.ctx.push_null(),
+fn push_address_result(call: &Call<'_>, result: Option<Result<SocketAddress>>) -> c_int {
+    match result {
+        None => call.push_null(),
+        Some(result) => {
+            match call.record(result) {
+                Some(addr) => push_address(&call.ctx, addr),
+                None => call.ctx.push_null(),
+            }
+            1
+        }
     }
-    1
 }
 
 fn getpeername(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.getpeername", 0, 0) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_null();
-        return 1;
-    };
-    let result = socket.peer_addr();
-    drop(socket);
-    push_address_result(&call, result)
+    push_address_result(&call, call.with_open(Socket::peer_addr))
 }
 native_function!(socket_getpeername => getpeername);
 
@@ -406,12 +379,6 @@ fn getsockname(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.getsockname", 0, 0) else {
         return 0;
     };
-    let Some(socket) = call.open() else {
-        call.ctx.push_null();
-        return 1;
-    };
-    let result = socket.local_addr();
-    drop(socket);
-    push_address_result(&call, result)
+    push_address_result(&call, call.with_open(Socket::local_addr))
 }
 native_function!(socket_getsockname => getsockname);
