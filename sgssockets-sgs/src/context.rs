@@ -159,6 +159,46 @@ impl<'call> Ctx<'call> {
         0
     }
 
+    /// A required integer argument, or SGScript's argument warning and `None`.
+    pub fn int_arg(&self, item: i32) -> Option<i64> {
+        let value = self.int_at(item);
+        if value.is_none() {
+            self.arg_error(item, c"int");
+        }
+        value
+    }
+
+    /// An optional integer argument: `Some(None)` when absent or `null`; a value of another
+    /// type gets the argument warning and `None`.
+    pub fn optional_int_arg(&self, item: i32) -> Option<Option<i64>> {
+        if self.is_null(item) {
+            return Some(None);
+        }
+        self.int_arg(item).map(Some)
+    }
+
+    /// An optional bool argument (`false` when absent or `null`).
+    pub fn optional_bool_arg(&self, item: i32) -> Option<bool> {
+        if self.is_null(item) {
+            return Some(false);
+        }
+        let value = self.bool_at(item);
+        if value.is_none() {
+            self.arg_error(item, c"bool");
+        }
+        value
+    }
+
+    /// A required string argument (an actual string: no conversion from other types), or
+    /// the argument warning and `None`.
+    pub fn string_arg(&self, item: i32) -> Option<&'call [u8]> {
+        if self.item_type(item) != raw::SGS_VT_STRING {
+            self.arg_error(item, c"string");
+            return None;
+        }
+        self.bytes_at(item)
+    }
+
     /// Checks the argument count (excluding `this`): at least `min`, at most `max`.
     /// Too few or too many: SGScript's count warning, and `false`.
     pub fn check_arg_count(&self, min: i32, max: i32) -> bool {

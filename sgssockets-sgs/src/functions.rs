@@ -16,44 +16,6 @@ fn begin(ctx: &Ctx<'_>, name: &'static CStr, min: i32, max: i32) -> bool {
     ctx.check_arg_count(min, max)
 }
 
-/// A required integer argument, or the standard argument warning.
-fn int_arg(ctx: &Ctx<'_>, item: i32) -> Option<i64> {
-    let value = ctx.int_at(item);
-    if value.is_none() {
-        ctx.arg_error(item, c"int");
-    }
-    value
-}
-
-/// An optional integer argument: `Some(None)` when absent or `null`.
-fn optional_int_arg(ctx: &Ctx<'_>, item: i32) -> Option<Option<i64>> {
-    if ctx.is_null(item) {
-        return Some(None);
-    }
-    int_arg(ctx, item).map(Some)
-}
-
-/// An optional bool argument (`false` when absent or `null`).
-fn optional_bool_arg(ctx: &Ctx<'_>, item: i32) -> Option<bool> {
-    if ctx.is_null(item) {
-        return Some(false);
-    }
-    let value = ctx.bool_at(item);
-    if value.is_none() {
-        ctx.arg_error(item, c"bool");
-    }
-    value
-}
-
-/// A required string argument (a real string, not a conversion).
-fn bytes_arg<'call>(ctx: &Ctx<'call>, item: i32) -> Option<&'call [u8]> {
-    if ctx.item_type(item) != crate::raw::SGS_VT_STRING {
-        ctx.arg_error(item, c"string");
-        return None;
-    }
-    ctx.bytes_at(item)
-}
-
 /// Warns about a bad argument value, records its code, and returns 0 results (`null`).
 fn fail(ctx: &Ctx<'_>, code: i32, text: &str) -> c_int {
     last_error::set(ctx, code);
@@ -70,7 +32,7 @@ fn fail_with(ctx: &Ctx<'_>, what: &str, err: &Error) -> c_int {
 
 /// Checks the address family argument of the address constructors.
 fn family_arg(ctx: &Ctx<'_>, item: i32) -> Result<i32, c_int> {
-    let af = int_arg(ctx, item).ok_or(0)?;
+    let af = ctx.int_arg(item).ok_or(0)?;
     match i32::try_from(af) {
         Ok(af)
             if af == constants::AF_INET
@@ -92,7 +54,7 @@ fn family_arg(ctx: &Ctx<'_>, item: i32) -> Result<i32, c_int> {
 
 /// The optional port argument of the address constructors.
 fn port_arg(ctx: &Ctx<'_>, item: i32) -> Result<Option<u16>, c_int> {
-    let port = optional_int_arg(ctx, item).ok_or(0)?;
+    let port = ctx.optional_int_arg(item).ok_or(0)?;
     match port {
         None => Ok(None),
         Some(port) => u16::try_from(port).map(Some).map_err(|_| {
@@ -130,7 +92,7 @@ fn socket_address(ctx: Ctx<'_>) -> c_int {
         Ok(af) => af,
         Err(results) => return results,
     };
-    let Some(text) = bytes_arg(&ctx, 1) else {
+    let Some(text) = ctx.string_arg(1) else {
         return 0;
     };
     let port = match port_arg(&ctx, 2) {
@@ -159,7 +121,7 @@ fn socket_address_frombytes(ctx: Ctx<'_>) -> c_int {
         Ok(af) => af,
         Err(results) => return results,
     };
-    let Some(bytes) = bytes_arg(&ctx, 1) else {
+    let Some(bytes) = ctx.string_arg(1) else {
         return 0;
     };
     let port = match port_arg(&ctx, 2) {
@@ -199,8 +161,7 @@ fn socket_getaddrinfo(ctx: Ctx<'_>) -> c_int {
         Ok(service) => service,
         Err(results) => return results,
     };
-    let (Some(socktype), Some(family)) = (optional_int_arg(&ctx, 2), optional_int_arg(&ctx, 3))
-    else {
+    let (Some(socktype), Some(family)) = (ctx.optional_int_arg(2), ctx.optional_int_arg(3)) else {
         return 0;
     };
     let hints = lookup::AddrInfoHints {
@@ -259,7 +220,7 @@ fn socket_error(ctx: Ctx<'_>) -> c_int {
     if !begin(&ctx, c"socket_error", 0, 1) {
         return 0;
     }
-    let Some(as_text) = optional_bool_arg(&ctx, 0) else {
+    let Some(as_text) = ctx.optional_bool_arg(0) else {
         return 0;
     };
     if as_text {
@@ -275,7 +236,7 @@ fn socket_geterrnobyname(ctx: Ctx<'_>) -> c_int {
     if !begin(&ctx, c"socket_geterrnobyname", 1, 1) {
         return 0;
     }
-    let Some(name) = bytes_arg(&ctx, 0) else {
+    let Some(name) = ctx.string_arg(0) else {
         return 0;
     };
     let name = String::from_utf8_lossy(name);
@@ -312,7 +273,7 @@ fn socket(ctx: Ctx<'_>) -> c_int {
     }
     let mut parts = [0i32; 3];
     for (item, part) in (0..).zip(parts.iter_mut()) {
-        let Some(value) = int_arg(&ctx, item) else {
+        let Some(value) = ctx.int_arg(item) else {
             return 0;
         };
         let Ok(value) = i32::try_from(value) else {
@@ -334,7 +295,7 @@ fn socket_tcp(ctx: Ctx<'_>) -> c_int {
     if !begin(&ctx, c"socket_tcp", 0, 1) {
         return 0;
     }
-    let Some(ipv6) = optional_bool_arg(&ctx, 0) else {
+    let Some(ipv6) = ctx.optional_bool_arg(0) else {
         return 0;
     };
     finish_socket(&ctx, Socket::tcp(ipv6))
@@ -345,7 +306,7 @@ fn socket_udp(ctx: Ctx<'_>) -> c_int {
     if !begin(&ctx, c"socket_udp", 0, 1) {
         return 0;
     }
-    let Some(ipv6) = optional_bool_arg(&ctx, 0) else {
+    let Some(ipv6) = ctx.optional_bool_arg(0) else {
         return 0;
     };
     finish_socket(&ctx, Socket::udp(ipv6))

@@ -84,21 +84,12 @@ impl<'call> Call<'call> {
         1
     }
 
-    /// An integer argument, or the standard argument warning.
-    fn int_arg(&self, item: i32) -> Option<i64> {
-        let value = self.ctx.int_at(item);
-        if value.is_none() {
-            self.ctx.arg_error(item, c"int");
-        }
-        value
-    }
-
     /// The optional `flags` argument (0 when absent).
     fn flags_arg(&self, item: i32) -> Option<MsgFlags> {
         if self.ctx.is_null(item) {
             return Some(MsgFlags::empty());
         }
-        let flags = self.int_arg(item)?;
+        let flags = self.ctx.int_arg(item)?;
         match i32::try_from(flags) {
             Ok(bits) => Some(MsgFlags::from_bits_retain(bits)),
             Err(_) => {
@@ -106,15 +97,6 @@ impl<'call> Call<'call> {
                 None
             }
         }
-    }
-
-    /// A string (byte buffer) argument.
-    fn bytes_arg(&self, item: i32) -> Option<&'call [u8]> {
-        if self.ctx.item_type(item) != crate::raw::SGS_VT_STRING {
-            self.ctx.arg_error(item, c"string");
-            return None;
-        }
-        self.ctx.bytes_at(item)
     }
 
     /// Records `result` for `socket_error()`; returns the value on success.
@@ -173,7 +155,7 @@ fn listen(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.listen", 1, 1) else {
         return 0;
     };
-    let Some(backlog) = call.int_arg(1) else {
+    let Some(backlog) = call.ctx.int_arg(1) else {
         return 0;
     };
     let backlog = i32::try_from(backlog.clamp(0, i64::from(i32::MAX))).unwrap_or(i32::MAX);
@@ -229,7 +211,7 @@ fn send(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.send", 1, 2) else {
         return 0;
     };
-    let (Some(data), Some(flags)) = (call.bytes_arg(1), call.flags_arg(2)) else {
+    let (Some(data), Some(flags)) = (call.ctx.string_arg(1), call.flags_arg(2)) else {
         return 0;
     };
     push_sent(&call, call.with_open(|socket| socket.send(data, flags)))
@@ -240,7 +222,7 @@ fn sendto(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.sendto", 2, 3) else {
         return 0;
     };
-    let Some(data) = call.bytes_arg(1) else {
+    let Some(data) = call.ctx.string_arg(1) else {
         return 0;
     };
     let Some(addr) = address_at(&call.ctx, 2) else {
@@ -258,7 +240,7 @@ native_function!(socket_sendto => sendto);
 
 /// The `max` argument of recv/recvfrom: a positive length, else a warning.
 fn max_arg(call: &Call<'_>) -> std::result::Result<usize, c_int> {
-    let Some(max) = call.int_arg(1) else {
+    let Some(max) = call.ctx.int_arg(1) else {
         return Err(0);
     };
     if max <= 0 {
@@ -323,7 +305,7 @@ fn shutdown(ctx: Ctx<'_>) -> c_int {
     let Some(call) = begin(ctx, c"socket.shutdown", 1, 1) else {
         return 0;
     };
-    let Some(how) = call.int_arg(1) else {
+    let Some(how) = call.ctx.int_arg(1) else {
         return 0;
     };
     let Some(how) = i32::try_from(how)
