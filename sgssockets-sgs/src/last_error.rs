@@ -91,9 +91,14 @@ struct EngineGuard {
 
 impl Drop for EngineGuard {
     fn drop(&mut self) {
-        with_table(|table| {
+        let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(table) = guard.as_mut() {
             table.remove(&self.root);
-        });
+            if table.is_empty() {
+                // The last engine is gone: free the table too (nothing outlives the engines).
+                *guard = None;
+            }
+        }
     }
 }
 
