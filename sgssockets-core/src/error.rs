@@ -13,6 +13,8 @@ pub enum ErrorCategory {
     Resolver,
     /// An argument was rejected before any system call; the code is `EINVAL`.
     InvalidInput,
+    /// The socket was closed by its owner (with `close`); the code is `EBADF`.
+    Closed,
 }
 
 /// An error from a socket operation.
@@ -83,12 +85,13 @@ impl Error {
         }
     }
 
-    /// The error every operation on a closed [`Socket`](crate::Socket) gives: `EBADF`.
-    pub(crate) fn closed(operation: &'static str) -> Self {
+    /// The error every operation on a closed [`Socket`](crate::Socket) gives: `EBADF`,
+    /// category [`ErrorCategory::Closed`].
+    pub fn closed(operation: &'static str) -> Self {
         Error {
             operation,
             code: sys::errno::EBADF,
-            category: ErrorCategory::Os,
+            category: ErrorCategory::Closed,
             message: "the socket is closed".to_owned(),
         }
     }
@@ -116,10 +119,17 @@ impl Error {
     /// The closest [`io::ErrorKind`].
     pub fn kind(&self) -> io::ErrorKind {
         match self.category {
-            ErrorCategory::Os => io::Error::from_raw_os_error(self.code).kind(),
+            ErrorCategory::Os | ErrorCategory::Closed => {
+                io::Error::from_raw_os_error(self.code).kind()
+            }
             ErrorCategory::Resolver => io::ErrorKind::NotFound,
             ErrorCategory::InvalidInput => io::ErrorKind::InvalidInput,
         }
+    }
+
+    /// Whether the socket had been closed by its owner (the call did nothing).
+    pub fn is_closed(&self) -> bool {
+        self.category == ErrorCategory::Closed
     }
 
     /// Whether the operation would have blocked (non-blocking socket) or timed out
@@ -131,10 +141,7 @@ impl Error {
 
 impl From<Error> for io::Error {
     fn from(err: Error) -> io::Error {
-        match err.category {
-            ErrorCategory::Os => io::Error::new(io::Error::from_raw_os_error(err.code).kind(), err),
-            _ => io::Error::new(err.kind(), err),
-        }
+        io::Error::new(err.kind(), err)
     }
 }
 

@@ -223,6 +223,8 @@ fn every_call_after_close_is_ebadf() {
     for result in results {
         let err = result.unwrap_err();
         assert_eq!(err.code(), ebadf, "{err}");
+        assert!(err.is_closed(), "{err}");
+        assert_eq!(err.category(), sgssockets_core::ErrorCategory::Closed);
         assert!(err.message().contains("closed"), "{err}");
     }
 }

@@ -9,7 +9,7 @@ use sgssockets_core::{socket2, Error, RawSocket, Socket};
 
 use crate::boundary::{ffi_boundary, try_out, try_ref, Handle};
 use crate::result::{sgss_error, sgss_result, Failure};
-use crate::socket::{on, sgss_socket};
+use crate::socket::sgss_socket;
 
 /// The OS handle for a number from C, rejecting numbers that cannot be one.
 fn raw_from_c(fd: i64) -> Result<RawSocket, Failure> {
@@ -113,8 +113,7 @@ pub unsafe extern "C" fn sgss_socket_into_descriptor(
         let open = try_ref!(socket);
         let out = try_out!(out_fd);
         if open.is_closed() {
-            let error = Error::from_code("into descriptor", sgssockets_core::errno::EBADF);
-            return Err(on(open)(error));
+            return Err(Error::closed("into descriptor").into());
         }
         // SAFETY: `socket` is a live handle the caller owns and gives up on success (this
         // function's contract); it was checked to be non-NULL above.

@@ -9,7 +9,7 @@ use sgssockets_core::{time, Socket};
 
 use crate::boundary::{ffi_boundary, try_out, try_ref};
 use crate::result::{sgss_error, sgss_result, Failure};
-use crate::socket::{on, sgss_socket};
+use crate::socket::sgss_socket;
 
 /// `SO_LINGER` as seconds: negative (-1) when off.
 fn linger_secs(linger: Option<Duration>) -> f64 {
@@ -33,7 +33,7 @@ fn linger_from_secs(secs: f64) -> Result<Option<Duration>, Failure> {
 
 /// Pending error (`SO_ERROR`) of `socket` as a code, 0 when there is none.
 fn pending_code(socket: &Socket) -> Result<i32, Failure> {
-    let pending = socket.take_error().map_err(on(socket))?;
+    let pending = socket.take_error().map_err(Failure::from)?;
     Ok(pending.map_or(0, |error| error.code()))
 }
 
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn sgss_socket_get_blocking(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.is_blocking().map_err(on(socket))?);
+        out.write(socket.is_blocking().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn sgss_socket_set_blocking(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_blocking(value).map_err(on(socket))
+        socket.set_blocking(value).map_err(Failure::from)
     })
 }
 
@@ -106,7 +106,7 @@ pub unsafe extern "C" fn sgss_socket_get_broadcast(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.broadcast().map_err(on(socket))?);
+        out.write(socket.broadcast().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -123,7 +123,7 @@ pub unsafe extern "C" fn sgss_socket_set_broadcast(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_broadcast(value).map_err(on(socket))
+        socket.set_broadcast(value).map_err(Failure::from)
     })
 }
 
@@ -141,7 +141,7 @@ pub unsafe extern "C" fn sgss_socket_get_reuse_addr(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.reuse_addr().map_err(on(socket))?);
+        out.write(socket.reuse_addr().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -158,7 +158,7 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_addr(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_reuse_addr(value).map_err(on(socket))
+        socket.set_reuse_addr(value).map_err(Failure::from)
     })
 }
 
@@ -176,7 +176,7 @@ pub unsafe extern "C" fn sgss_socket_get_reuse_port(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.reuse_port().map_err(on(socket))?);
+        out.write(socket.reuse_port().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -194,7 +194,7 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_port(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_reuse_port(value).map_err(on(socket))
+        socket.set_reuse_port(value).map_err(Failure::from)
     })
 }
 
@@ -212,7 +212,7 @@ pub unsafe extern "C" fn sgss_socket_get_nodelay(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.nodelay().map_err(on(socket))?);
+        out.write(socket.nodelay().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -229,7 +229,7 @@ pub unsafe extern "C" fn sgss_socket_set_nodelay(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_nodelay(value).map_err(on(socket))
+        socket.set_nodelay(value).map_err(Failure::from)
     })
 }
 
@@ -247,7 +247,7 @@ pub unsafe extern "C" fn sgss_socket_get_keepalive(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.keepalive().map_err(on(socket))?);
+        out.write(socket.keepalive().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn sgss_socket_set_keepalive(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_keepalive(value).map_err(on(socket))
+        socket.set_keepalive(value).map_err(Failure::from)
     })
 }
 
@@ -282,7 +282,7 @@ pub unsafe extern "C" fn sgss_socket_get_ipv6_only(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.ipv6_only().map_err(on(socket))?);
+        out.write(socket.ipv6_only().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -300,7 +300,7 @@ pub unsafe extern "C" fn sgss_socket_set_ipv6_only(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_ipv6_only(value).map_err(on(socket))
+        socket.set_ipv6_only(value).map_err(Failure::from)
     })
 }
 
@@ -318,7 +318,7 @@ pub unsafe extern "C" fn sgss_socket_get_ttl(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.ttl().map_err(on(socket))?);
+        out.write(socket.ttl().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -335,7 +335,7 @@ pub unsafe extern "C" fn sgss_socket_set_ttl(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_ttl(value).map_err(on(socket))
+        socket.set_ttl(value).map_err(Failure::from)
     })
 }
 
@@ -353,7 +353,7 @@ pub unsafe extern "C" fn sgss_socket_get_recv_buffer_size(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.recv_buffer_size().map_err(on(socket))?);
+        out.write(socket.recv_buffer_size().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -370,7 +370,7 @@ pub unsafe extern "C" fn sgss_socket_set_recv_buffer_size(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_recv_buffer_size(value).map_err(on(socket))
+        socket.set_recv_buffer_size(value).map_err(Failure::from)
     })
 }
 
@@ -388,7 +388,7 @@ pub unsafe extern "C" fn sgss_socket_get_send_buffer_size(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.send_buffer_size().map_err(on(socket))?);
+        out.write(socket.send_buffer_size().map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -405,7 +405,7 @@ pub unsafe extern "C" fn sgss_socket_set_send_buffer_size(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.set_send_buffer_size(value).map_err(on(socket))
+        socket.set_send_buffer_size(value).map_err(Failure::from)
     })
 }
 
@@ -428,7 +428,7 @@ pub unsafe extern "C" fn sgss_socket_get_recv_timeout(
             socket
                 .recv_timeout()
                 .map(time::secs_from_timeout)
-                .map_err(on(socket))?,
+                .map_err(Failure::from)?,
         );
         Ok(())
     })
@@ -450,7 +450,7 @@ pub unsafe extern "C" fn sgss_socket_set_recv_timeout(
         let socket = try_ref!(socket);
         socket
             .set_recv_timeout(time::timeout_from_secs(value)?)
-            .map_err(on(socket))
+            .map_err(Failure::from)
     })
 }
 
@@ -472,7 +472,7 @@ pub unsafe extern "C" fn sgss_socket_get_send_timeout(
             socket
                 .send_timeout()
                 .map(time::secs_from_timeout)
-                .map_err(on(socket))?,
+                .map_err(Failure::from)?,
         );
         Ok(())
     })
@@ -494,7 +494,7 @@ pub unsafe extern "C" fn sgss_socket_set_send_timeout(
         let socket = try_ref!(socket);
         socket
             .set_send_timeout(time::timeout_from_secs(value)?)
-            .map_err(on(socket))
+            .map_err(Failure::from)
     })
 }
 
@@ -513,7 +513,7 @@ pub unsafe extern "C" fn sgss_socket_get_linger(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_value);
-        out.write(socket.linger().map(linger_secs).map_err(on(socket))?);
+        out.write(socket.linger().map(linger_secs).map_err(Failure::from)?);
         Ok(())
     })
 }
@@ -534,6 +534,6 @@ pub unsafe extern "C" fn sgss_socket_set_linger(
         let socket = try_ref!(socket);
         socket
             .set_linger(linger_from_secs(value)?)
-            .map_err(on(socket))
+            .map_err(Failure::from)
     })
 }

@@ -117,17 +117,14 @@ pub(crate) enum Failure {
     /// The peer closed the stream in order.
     PeerClosed,
     /// An error from core. `closed` says whether it came from a socket closed by the caller.
-    Core { error: Error, closed: bool },
+    Core { error: Error },
     /// A panic was caught.
     Panic,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure::Core {
-            error,
-            closed: false,
-        }
+        Failure::Core { error }
     }
 }
 
@@ -141,8 +138,8 @@ impl Failure {
             Failure::NotFound(_) => sgss_result::NotFound,
             Failure::PeerClosed => sgss_result::PeerClosed,
             Failure::Panic => sgss_result::Panic,
-            Failure::Core { closed: true, .. } => sgss_result::Closed,
-            Failure::Core { error, .. } => match error.category() {
+            Failure::Core { error } => match error.category() {
+                ErrorCategory::Closed => sgss_result::Closed,
                 ErrorCategory::InvalidInput => sgss_result::InvalidArgument,
                 ErrorCategory::Resolver => sgss_result::ResolverError,
                 ErrorCategory::Os if error.is_would_block() => sgss_result::WouldBlock,

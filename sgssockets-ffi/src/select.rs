@@ -135,10 +135,7 @@ pub unsafe extern "C" fn sgss_select(
             &mut except.sockets,
             wait,
         )
-        .map_err(|error| {
-            let closed = error.code() == sgssockets_core::errno::EBADF;
-            Failure::Core { error, closed }
-        })?;
+        .map_err(Failure::from)?;
         read.write_back();
         write.write_back();
         except.write_back();

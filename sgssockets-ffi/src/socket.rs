@@ -10,7 +10,7 @@
 
 use std::ffi::c_void;
 
-use sgssockets_core::{constants, errno, Error, Incoming, MsgFlags, Socket};
+use sgssockets_core::{constants, Error, Incoming, MsgFlags, Socket};
 
 use crate::address::sgss_address;
 use crate::boundary::{
@@ -31,14 +31,6 @@ pub struct sgss_socket {
 
 impl Handle for sgss_socket {
     type Target = Socket;
-}
-
-/// Turns a core error on `socket` into a failure, telling "closed by the caller" apart.
-pub(crate) fn on(socket: &Socket) -> impl Fn(Error) -> Failure + '_ {
-    move |error| {
-        let closed = socket.is_closed() && error.code() == errno::EBADF;
-        Failure::Core { error, closed }
-    }
 }
 
 /// Hands a new socket to C.
@@ -131,11 +123,7 @@ pub unsafe extern "C" fn sgss_socket_close(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_mut!(socket);
-        let was_closed = socket.is_closed();
-        socket.close().map_err(|error| Failure::Core {
-            error,
-            closed: was_closed,
-        })
+        socket.close().map_err(Failure::from)
     })
 }
 
@@ -168,10 +156,9 @@ pub unsafe extern "C" fn sgss_socket_descriptor(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out_fd);
-        let raw = socket.raw_socket().ok_or_else(|| Failure::Core {
-            error: Error::from_code("descriptor", errno::EBADF),
-            closed: true,
-        })?;
+        let raw = socket
+            .raw_socket()
+            .ok_or_else(|| Failure::from(Error::closed("descriptor")))?;
         #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
         out.write(raw as i64);
         Ok(())
@@ -212,7 +199,7 @@ pub unsafe extern "C" fn sgss_socket_bind(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let addr = try_ref!(addr);
-        socket.bind(addr).map_err(on(socket))
+        socket.bind(addr).map_err(Failure::from)
     })
 }
 
@@ -229,7 +216,7 @@ pub unsafe extern "C" fn sgss_socket_bind_port(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.bind_port(port).map_err(on(socket))
+        socket.bind_port(port).map_err(Failure::from)
     })
 }
 
@@ -245,7 +232,7 @@ pub unsafe extern "C" fn sgss_socket_listen(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
-        socket.listen(backlog).map_err(on(socket))
+        socket.listen(backlog).map_err(Failure::from)
     })
 }
 
@@ -268,7 +255,7 @@ pub unsafe extern "C" fn sgss_socket_accept(
         let out_socket = try_out!(out_socket);
         // SAFETY: `out_peer` is an out-parameter of this function: NULL or writable.
         let out_peer = unsafe { out_peer.cast::<std::mem::MaybeUninit<_>>().as_mut() };
-        let (accepted, peer) = socket.accept().map_err(on(socket))?;
+        let (accepted, peer) = socket.accept().map_err(Failure::from)?;
         give(out_socket, accepted);
         if let Some(out_peer) = out_peer {
             out_peer.write(sgss_address::into_handle(peer));
@@ -293,7 +280,7 @@ pub unsafe extern "C" fn sgss_socket_connect(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let addr = try_ref!(addr);
-        socket.connect(addr).map_err(on(socket))
+        socket.connect(addr).map_err(Failure::from)
     })
 }
 
@@ -319,7 +306,7 @@ pub unsafe extern "C" fn sgss_socket_send(
         let out = try_out!(out_sent);
         let sent = socket
             .send(data, MsgFlags::from_bits_retain(flags))
-            .map_err(on(socket))?;
+            .map_err(Failure::from)?;
         out.write(sent);
         Ok(())
     })
@@ -347,7 +334,7 @@ pub unsafe extern "C" fn sgss_socket_sendto(
         let out = try_out!(out_sent);
         let sent = socket
             .send_to(data, addr, MsgFlags::from_bits_retain(flags))
-            .map_err(on(socket))?;
+            .map_err(Failure::from)?;
         out.write(sent);
         Ok(())
     })
@@ -378,7 +365,7 @@ pub unsafe extern "C" fn sgss_socket_recv(
         let data = try_slice_mut!(buf, len);
         match socket
             .recv_uninit(data, MsgFlags::from_bits_retain(flags))
-            .map_err(on(socket))?
+            .map_err(Failure::from)?
         {
             Incoming::Data(received) => {
                 out.write(received);
@@ -418,7 +405,7 @@ pub unsafe extern "C" fn sgss_socket_recvfrom(
         let data = try_slice_mut!(buf, len);
         let (received, sender) = socket
             .recv_from_uninit(data, MsgFlags::from_bits_retain(flags))
-            .map_err(on(socket))?;
+            .map_err(Failure::from)?;
         out.write(received);
         if let Some(from) = from {
             *from = sender;
@@ -441,7 +428,7 @@ pub unsafe extern "C" fn sgss_socket_shutdown(
         let socket = try_ref!(socket);
         let how = constants::shutdown_from_raw(how)
             .ok_or_else(|| Failure::Invalid(format!("shutdown: {how} is not a SHUT_* value")))?;
-        socket.shutdown(how).map_err(on(socket))
+        socket.shutdown(how).map_err(Failure::from)
     })
 }
 
@@ -458,7 +445,7 @@ pub unsafe extern "C" fn sgss_socket_peer_address(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out);
-        let addr = socket.peer_addr().map_err(on(socket))?;
+        let addr = socket.peer_addr().map_err(Failure::from)?;
         out.write(sgss_address::into_handle(addr));
         Ok(())
     })
@@ -477,7 +464,7 @@ pub unsafe extern "C" fn sgss_socket_local_address(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let out = try_out!(out);
-        let addr = socket.local_addr().map_err(on(socket))?;
+        let addr = socket.local_addr().map_err(Failure::from)?;
         out.write(sgss_address::into_handle(addr));
         Ok(())
     })
