@@ -165,7 +165,8 @@ fn socket_getaddrinfo(ctx: Ctx<'_>) -> c_int {
         return 0;
     };
     let hints = lookup::AddrInfoHints {
-        socktype: socktype.map_or(constants::SOCK_STREAM, |v| i32::try_from(v).unwrap_or(-1)),
+        // Like Python's socket.getaddrinfo: no hint means every socket type.
+        socktype: socktype.map_or(0, |v| i32::try_from(v).unwrap_or(-1)),
         family: family.map_or(constants::AF_UNSPEC, |v| i32::try_from(v).unwrap_or(-1)),
         ..Default::default()
     };
