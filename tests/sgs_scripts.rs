@@ -154,4 +154,19 @@ fn sgs_scripts_pass_in_a_real_vm() {
         "failing scripts:\n{}",
         failures.join("\n")
     );
+    // The self-contained example runs as documented.
+    let example = workspace_root()
+        .join("examples")
+        .join("sgs")
+        .join("udp_exchange.sgs");
+    let run = run_script(&vm_dir, &module_dir, &example);
+    assert!(
+        run.success
+            && run.output.contains("bob got 'ping from alice'")
+            && run.output.contains("alice got 'pong from bob'")
+            && run.output.contains("empty datagram: length 0"),
+        "examples/sgs/udp_exchange.sgs:\n{}",
+        run.output
+    );
+    println!("sgs_scripts: examples/sgs/udp_exchange.sgs ran as documented");
 }
