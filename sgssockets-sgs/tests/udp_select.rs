@@ -265,3 +265,23 @@ fn select_many_sockets_beyond_fd_setsize() {
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].variable().data_ptr(), target.variable().data_ptr());
 }
+
+#[test]
+fn select_without_timeout_returns_when_ready() {
+    let host = loaded_host();
+    let (a, _) = udp_bound(&host);
+    // A UDP socket is always writable, so waiting forever returns at once.
+    let write = host.array(&[&a]);
+    let ready = host.call1(
+        "socket_select",
+        &[&host.array(&[]), &write, &host.array(&[])],
+    );
+    assert_eq!(ready.as_int(), Some(1));
+    let write = host.array(&[&a]);
+    let ready = host.call1(
+        "socket_select",
+        &[&host.array(&[]), &write, &host.array(&[]), &host.null()],
+    );
+    assert_eq!(ready.as_int(), Some(1));
+    assert!(host.take_warnings().is_empty());
+}
