@@ -15,13 +15,19 @@ use crate::result::{report, sgss_error, sgss_result, Failure};
 
 /// Runs an exported function's body (a block evaluating to `Result<(), Failure>`) behind
 /// the panic boundary, fills in the optional `sgss_error` and returns the result code.
+///
+/// Messages of failures found here in the C layer (NULL arguments, buffers, rejected
+/// values) start with the exported function's name, taken from the path of an item nested
+/// in it, so each message names its call as `sgss_error` promises.
 macro_rules! ffi_boundary {
-    ($err:expr, $body:block) => {
+    ($err:expr, $body:block) => {{
+        fn here() {}
         $crate::boundary::run(
+            $crate::boundary::function_name(::std::any::type_name_of_val(&here)),
             $err,
             || -> ::std::result::Result<(), $crate::result::Failure> { $body },
         )
-    };
+    }};
 }
 
 /// Runs the body of a function that returns nothing (`_free`) behind the panic boundary.
@@ -116,12 +122,24 @@ pub(crate) use {
     try_slice_mut, try_str, try_text_out,
 };
 
-/// See [`ffi_boundary!`].
-pub fn run(err: *mut sgss_error, body: impl FnOnce() -> Result<(), Failure>) -> sgss_result {
-    match catch_unwind(AssertUnwindSafe(|| report(err, body()))) {
+/// See [`ffi_boundary!`]. `function` is the exported function's name, for messages.
+pub fn run(
+    function: &str,
+    err: *mut sgss_error,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> sgss_result {
+    match catch_unwind(AssertUnwindSafe(|| report(function, err, body()))) {
         Ok(result) => result,
-        Err(_) => catch_unwind(|| report(err, Err(Failure::Panic))).unwrap_or(sgss_result::Panic),
+        Err(_) => catch_unwind(|| report(function, err, Err(Failure::Panic)))
+            .unwrap_or(sgss_result::Panic),
     }
+}
+
+/// The last segment of an item path with `::here` cut off:
+/// `"sgssockets_ffi::socket::sgss_socket_recv::here"` gives `"sgss_socket_recv"`.
+pub fn function_name(path: &'static str) -> &'static str {
+    let path = path.strip_suffix("::here").unwrap_or(path);
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// See [`ffi_boundary_void!`]. A panic is swallowed: there is no way to report it.
@@ -376,7 +394,7 @@ mod tests {
     #[test]
     fn a_panic_becomes_a_result_code() {
         let mut err = blank_error();
-        let result = run(&mut err, || panic!("boom"));
+        let result = run("sgss_test", &mut err, || panic!("boom"));
         assert_eq!(result, sgss_result::Panic);
         assert_eq!(err.result, sgss_result::Panic as u32);
         assert!(message(&err).contains("panic"));
@@ -386,10 +404,12 @@ mod tests {
     #[test]
     fn success_clears_the_error_and_null_err_is_fine() {
         let mut err = blank_error();
-        assert_eq!(run(&mut err, || Ok(())), sgss_result::Ok);
+        assert_eq!(run("sgss_test", &mut err, || Ok(())), sgss_result::Ok);
         assert_eq!((err.result, err.code, message(&err).as_str()), (0, 0, ""));
         assert_eq!(
-            run(std::ptr::null_mut(), || Err(Failure::Null("x"))),
+            run("sgss_test", std::ptr::null_mut(), || Err(Failure::Null(
+                "x"
+            ))),
             sgss_result::NullArgument
         );
     }
@@ -398,10 +418,60 @@ mod tests {
     fn long_messages_are_cut_at_a_character_boundary() {
         let mut err = blank_error();
         let long = "é".repeat(SGSS_ERROR_MESSAGE_SIZE);
-        run(&mut err, || Err(Failure::Invalid(long.clone())));
+        run("sgss_test", &mut err, || {
+            Err(Failure::Invalid(long.clone()))
+        });
         let text = message(&err);
         assert!(text.len() < SGSS_ERROR_MESSAGE_SIZE && text.len() >= SGSS_ERROR_MESSAGE_SIZE - 3);
-        assert!(text.chars().all(|c| c == 'é'));
+        let cause = text.strip_prefix("sgss_test: ").expect("named");
+        assert!(cause.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn messages_of_the_c_layer_name_the_exported_function() {
+        // Found by the ffi_calls fuzz target: these said "argument name is NULL" and the
+        // like, without the call that `sgss_error.message` promises to name.
+        let mut err = blank_error();
+        let mut value = 0;
+        // SAFETY: NULL is checked; `value` and `err` are locals.
+        unsafe { crate::constants::sgss_constant_by_name(std::ptr::null(), &mut value, &mut err) };
+        assert_eq!(
+            message(&err),
+            "sgss_constant_by_name: argument name is NULL"
+        );
+        let mut received = 0;
+        // SAFETY: as above.
+        unsafe {
+            crate::socket::sgss_socket_recv(
+                std::ptr::null(),
+                std::ptr::null_mut(),
+                0,
+                0,
+                &mut received,
+                &mut err,
+            )
+        };
+        assert_eq!(message(&err), "sgss_socket_recv: argument socket is NULL");
+        let mut buf = [0 as c_char; 1];
+        let mut len = 0;
+        // SAFETY: `buf` holds 1 byte; the rest are locals.
+        unsafe { crate::errno::sgss_version(buf.as_mut_ptr(), 1, &mut len, &mut err) };
+        assert!(message(&err).starts_with("sgss_version: the buffer holds 1 bytes"));
+        // Errors from core already name their operation and stay as they are.
+        let mut socket = std::ptr::null_mut();
+        // SAFETY: `socket` and `err` are locals.
+        unsafe { crate::socket::sgss_socket_new(-1, -1, 0, &mut socket, &mut err) };
+        assert!(socket.is_null() && !message(&err).starts_with("sgss_"));
+        assert!(message(&err).contains(": "));
+    }
+
+    #[test]
+    fn function_names_come_from_the_item_path() {
+        assert_eq!(
+            function_name("sgssockets_ffi::socket::sgss_socket_recv::here"),
+            "sgss_socket_recv"
+        );
+        assert_eq!(function_name("sgss_version"), "sgss_version");
     }
 
     #[test]

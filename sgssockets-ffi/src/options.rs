@@ -20,7 +20,7 @@ fn linger_secs(linger: Option<Duration>) -> f64 {
 fn linger_from_secs(secs: f64) -> Result<Option<Duration>, Failure> {
     if secs.is_nan() {
         return Err(Failure::Invalid(
-            "linger: NaN is not a number of seconds".to_owned(),
+            "NaN is not a number of seconds".to_owned(),
         ));
     }
     if secs < 0.0 {
@@ -28,7 +28,7 @@ fn linger_from_secs(secs: f64) -> Result<Option<Duration>, Failure> {
     }
     Duration::try_from_secs_f64(secs)
         .map(Some)
-        .map_err(|_| Failure::Invalid(format!("linger: {secs} seconds is too large")))
+        .map_err(|_| Failure::Invalid(format!("{secs} seconds is too large")))
 }
 
 /// Pending error (`SO_ERROR`) of `socket` as a code, 0 when there is none.

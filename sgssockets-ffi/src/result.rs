@@ -157,8 +157,17 @@ impl Failure {
         }
     }
 
-    /// The message for `sgss_error::message`.
-    fn message(&self) -> String {
+    /// The message for `sgss_error::message`: core's errors name their operation
+    /// (`"connect: ..."`); the C layer's own start with the exported function's name.
+    fn message(&self, function: &str) -> String {
+        match self {
+            Failure::Core { error, .. } => error.to_string(),
+            other => format!("{function}: {}", other.cause()),
+        }
+    }
+
+    /// The cause of a failure found in the C layer.
+    fn cause(&self) -> String {
         match self {
             Failure::Null(name) => format!("argument {name} is NULL"),
             Failure::Invalid(why) => why.clone(),
@@ -166,8 +175,8 @@ impl Failure {
                 format!("the buffer holds {given} bytes, {needed} are needed")
             }
             Failure::NotFound(what) => format!("{what} not found"),
-            Failure::PeerClosed => "recv: the peer closed the connection".to_owned(),
-            Failure::Core { error, .. } => error.to_string(),
+            Failure::PeerClosed => sgss_result::PeerClosed.description().to_owned(),
+            Failure::Core { error, .. } => error.message().to_owned(),
             Failure::Panic => sgss_result::Panic.description().to_owned(),
         }
     }
@@ -185,8 +194,13 @@ pub(crate) fn fill_message(dest: &mut [c_char; SGSS_ERROR_MESSAGE_SIZE], text: &
     dest[end] = 0;
 }
 
-/// Writes the outcome into `*err` (when the caller gave one) and returns the result code.
-pub(crate) fn report(err: *mut sgss_error, outcome: Result<(), Failure>) -> sgss_result {
+/// Writes the outcome of exported function `function` into `*err` (when the caller gave
+/// one) and returns the result code.
+pub(crate) fn report(
+    function: &str,
+    err: *mut sgss_error,
+    outcome: Result<(), Failure>,
+) -> sgss_result {
     let result = match &outcome {
         Ok(()) => sgss_result::Ok,
         Err(failure) => failure.result(),
@@ -204,7 +218,7 @@ pub(crate) fn report(err: *mut sgss_error, outcome: Result<(), Failure>) -> sgss
         }
         Err(failure) => {
             err.code = failure.code();
-            fill_message(&mut err.message, &failure.message());
+            fill_message(&mut err.message, &failure.message(function));
         }
     }
     result

@@ -34,9 +34,7 @@ impl<'a> List<'a> {
             unsafe { count.read() }
         };
         if len > isize::MAX as usize / std::mem::size_of::<*const sgss_socket>() {
-            return Err(Failure::Invalid(format!(
-                "select: {name} count {len} is too large"
-            )));
+            return Err(Failure::Invalid(format!("{name} count {len} is too large")));
         }
         let mut sockets = Vec::with_capacity(len);
         if len > 0 {
@@ -48,7 +46,7 @@ impl<'a> List<'a> {
                 let entry = unsafe { array.add(index).read() };
                 // SAFETY: each entry is NULL or a live socket handle (the contract).
                 let socket = unsafe { sgss_socket::borrow(entry) }
-                    .ok_or_else(|| Failure::Invalid(format!("select: {name}[{index}] is NULL")))?;
+                    .ok_or_else(|| Failure::Invalid(format!("{name}[{index}] is NULL")))?;
                 sockets.push(socket);
             }
         }
@@ -79,14 +77,14 @@ impl<'a> List<'a> {
 /// The wait from C seconds: negative is "forever", NaN and huge values are rejected.
 fn wait_from_secs(timeout: f64) -> Result<Option<Duration>, Failure> {
     if timeout.is_nan() {
-        return Err(Failure::Invalid("select: the timeout is NaN".to_owned()));
+        return Err(Failure::Invalid("the timeout is NaN".to_owned()));
     }
     if timeout < 0.0 {
         return Ok(None);
     }
     Duration::try_from_secs_f64(timeout)
         .map(Some)
-        .map_err(|_| Failure::Invalid(format!("select: a timeout of {timeout} s is too large")))
+        .map_err(|_| Failure::Invalid(format!("a timeout of {timeout} s is too large")))
 }
 
 /// Waits until a socket in `read` is readable (data, a connection to accept, or the end of

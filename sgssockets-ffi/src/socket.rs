@@ -427,7 +427,7 @@ pub unsafe extern "C" fn sgss_socket_shutdown(
     ffi_boundary!(err, {
         let socket = try_ref!(socket);
         let how = constants::shutdown_from_raw(how)
-            .ok_or_else(|| Failure::Invalid(format!("shutdown: {how} is not a SHUT_* value")))?;
+            .ok_or_else(|| Failure::Invalid(format!("{how} is not a SHUT_* value")))?;
         socket.shutdown(how).map_err(Failure::from)
     })
 }
