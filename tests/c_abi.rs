@@ -140,6 +140,7 @@ fn run_program(exe: &Path, args: &[&str]) -> Output {
         command
             .args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
             .arg(exe);
+        println!("{}: under valgrind --leak-check=full", exe.display());
         command
     } else {
         if valgrind {
