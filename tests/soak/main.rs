@@ -1,10 +1,11 @@
-//! Memory soak: 1,000,000 64-byte TCP ping-pong round trips through each layer, reporting
+//! Memory soak: 1,000,000 64-byte TCP ping-pong round trips through each layer (`core`;
+//! `ffi`, the C ABI; `sgs`, the SGScript module driven through its test host), reporting
 //! the peak resident set size at 10% and at 100% of the rounds. A layer passes when the
 //! peak grows by less than 1 MiB between the two (nothing accumulates per call).
 //!
 //! ```sh
 //! cargo bench -p sgssockets-tests --bench soak              # every layer, each in its own process
-//! cargo bench -p sgssockets-tests --bench soak -- core      # one layer
+//! cargo bench -p sgssockets-tests --bench soak -- core      # one layer (core, ffi or sgs)
 //! SGSS_SOAK_ROUNDS=100000 cargo bench -p sgssockets-tests --bench soak
 //! ```
 //!
@@ -13,6 +14,7 @@
 mod core_layer;
 mod ffi_layer;
 mod rss;
+mod sgs_layer;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -26,7 +28,11 @@ const GROWTH_LIMIT: u64 = 1024 * 1024;
 /// A layer's round-trip loop: `rounds` pings, calling `checkpoint(done)` after each.
 type Layer = fn(rounds: u64, checkpoint: &mut dyn FnMut(u64));
 
-const LAYERS: &[(&str, Layer)] = &[("core", core_layer::run), ("ffi", ffi_layer::run)];
+const LAYERS: &[(&str, Layer)] = &[
+    ("core", core_layer::run),
+    ("ffi", ffi_layer::run),
+    ("sgs", sgs_layer::run),
+];
 
 fn rounds() -> u64 {
     std::env::var("SGSS_SOAK_ROUNDS")
@@ -77,7 +83,7 @@ fn main() -> ExitCode {
         .collect();
     if let [only] = wanted.as_slice() {
         let Some((name, layer)) = LAYERS.iter().find(|(name, _)| name == only) else {
-            eprintln!("soak: unknown layer {only:?}; layers: core, ffi");
+            eprintln!("soak: unknown layer {only:?}; layers: core, ffi, sgs");
             return ExitCode::FAILURE;
         };
         return if soak(name, *layer) {
