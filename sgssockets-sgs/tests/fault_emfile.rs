@@ -1,0 +1,68 @@
+//! Descriptor exhaustion through the module: `socket_tcp()` gives `null` with a warning
+//! naming it and `socket_error()` == EMFILE, then works again once descriptors are freed.
+//! Alone in its binary because the descriptor limit is process-wide.
+#![cfg(unix)]
+
+mod common;
+use common::*;
+
+/// The soft descriptor limit while exhausting it.
+const LIMIT: u64 = 64;
+
+#[test]
+fn emfile_is_reported_and_service_resumes() {
+    let host = loaded_host();
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    assert_eq!(rc, 0);
+    let original = limit;
+    limit.rlim_cur = LIMIT;
+    // SAFETY: setrlimit reads the struct we own; lowering the soft limit is always allowed.
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    assert_eq!(rc, 0);
+
+    let mut held = Vec::new();
+    loop {
+        let s = host.call1("socket_tcp", &[]);
+        if s.is_null() {
+            break;
+        }
+        held.push(s);
+        assert!(
+            held.len() < LIMIT as usize,
+            "the limit of {LIMIT} descriptors was never hit"
+        );
+    }
+    let warnings = host.take_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("socket_tcp(): "), "{warnings:?}");
+    let emfile = errno_named(&host, "EMFILE");
+    assert_eq!(last_error(&host), emfile);
+    // Other calls that need a descriptor fail the same clear way.
+    assert!(host.call1("socket_udp", &[]).is_null());
+    assert_eq!(last_error(&host), emfile);
+    assert_eq!(host.take_warnings().len(), 1);
+
+    // Free a few: service resumes.
+    held.truncate(held.len() - 4);
+    let (listener, addr) = tcp_listener(&host);
+    let client = host.call1("socket_tcp", &[]);
+    set_timeout(&host, &client);
+    assert_eq!(
+        host.method1(&client, "connect", &[&addr]).as_bool(),
+        Some(true)
+    );
+    let accepted = host.call_method(&listener, "accept", &[]);
+    assert_eq!(accepted.len(), 2, "{:?}", host.messages());
+    assert_eq!(last_error(&host), 0);
+    assert!(host.take_warnings().is_empty());
+
+    drop(held);
+    // SAFETY: setrlimit reads the struct we own; restoring the original soft limit.
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &original) };
+    assert_eq!(rc, 0);
+}
