@@ -104,6 +104,28 @@ fn as_uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
     unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
 }
 
+/// recv(2) into `buf`: how many bytes it wrote there. A caller's `MSG_TRUNC` makes Linux
+/// report a datagram's real length, which can exceed `buf`; only `buf.len()` were written,
+/// and a longer datagram is cut to `buf` on every platform.
+fn recv_into(
+    socket: &socket2::Socket,
+    buf: &mut [MaybeUninit<u8>],
+    flags: i32,
+) -> io::Result<usize> {
+    let room = buf.len();
+    socket.recv_with_flags(buf, flags).map(|len| len.min(room))
+}
+
+/// recvfrom(2) into `buf`, with the count capped like [`recv_into`].
+fn recv_from_into(
+    socket: &socket2::Socket,
+    buf: &mut [MaybeUninit<u8>],
+    flags: i32,
+) -> io::Result<(usize, socket2::SockAddr)> {
+    let room = buf.len();
+    sys::recv_from(socket, buf, flags).map(|(len, from)| (len.min(room), from))
+}
+
 /// The first `len` bytes, which the OS reported it wrote.
 fn assume_init(buf: &[MaybeUninit<u8>], len: usize) -> &[u8] {
     let filled = &buf[..len];
@@ -408,9 +430,7 @@ impl Socket {
         flags: MsgFlags,
     ) -> Result<Incoming<usize>> {
         let wants_data = !buf.is_empty();
-        let len = self.retrying("recv", Direction::Recv, |s| {
-            s.recv_with_flags(buf, flags.bits())
-        })?;
+        let len = self.retrying("recv", Direction::Recv, |s| recv_into(s, buf, flags.bits()))?;
         Ok(if len == 0 && wants_data && self.zero_means_closed() {
             Incoming::Closed
         } else {
@@ -432,7 +452,7 @@ impl Socket {
         flags: MsgFlags,
     ) -> Result<(usize, SocketAddress)> {
         let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-            sys::recv_from(s, buf, flags.bits())
+            recv_from_into(s, buf, flags.bits())
         })?;
         Ok((len, SocketAddress::from_sockaddr(&from)))
     }
@@ -466,9 +486,8 @@ impl Socket {
         if max <= STACK_RECV_LIMIT || closed_on_zero {
             let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
             let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
-            let len = self.retrying("recv", Direction::Recv, |s| {
-                s.recv_with_flags(buf, flags.bits())
-            })?;
+            let len =
+                self.retrying("recv", Direction::Recv, |s| recv_into(s, buf, flags.bits()))?;
             return Ok(consume(classify(assume_init(buf, len))));
         }
         let size = self.retrying("recv", Direction::Recv, |s| {
@@ -476,9 +495,7 @@ impl Socket {
         })?;
         let mut heap = Vec::with_capacity(size.min(max));
         let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
-        let len = self.retrying("recv", Direction::Recv, |s| {
-            s.recv_with_flags(buf, flags.bits())
-        })?;
+        let len = self.retrying("recv", Direction::Recv, |s| recv_into(s, buf, flags.bits()))?;
         Ok(consume(classify(assume_init(buf, len))))
     }
 
@@ -494,7 +511,7 @@ impl Socket {
             let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
             let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
             let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-                sys::recv_from(s, buf, flags.bits())
+                recv_from_into(s, buf, flags.bits())
             })?;
             return Ok(consume(
                 assume_init(buf, len),
@@ -507,7 +524,7 @@ impl Socket {
         let mut heap = Vec::with_capacity(size.min(max));
         let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
         let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-            sys::recv_from(s, buf, flags.bits())
+            recv_from_into(s, buf, flags.bits())
         })?;
         Ok(consume(
             assume_init(buf, len),

@@ -70,6 +70,35 @@ fn long_datagrams_are_truncated_to_the_buffer() {
     assert_eq!(&small[..len], b"next");
 }
 
+/// Found by the ffi_calls fuzz target: with a caller's `MSG_TRUNC`, Linux returns a
+/// datagram's real length, so `recv_from` reported 9 bytes in a 4-byte buffer (a C caller
+/// would read past it) and `recv_bounded` panicked slicing its buffer.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[test]
+fn msg_trunc_never_reports_more_than_the_buffer_holds() {
+    let trunc = MsgFlags::from_bits_retain(0x20); // MSG_TRUNC on Linux
+    let a = udp(false);
+    let b = udp(false);
+    let to = b.local_addr().unwrap();
+    let mut small = [0u8; 4];
+    a.send_to(b"123456789", &to, MsgFlags::empty()).unwrap();
+    let (len, _) = b.recv_from(&mut small, trunc).unwrap();
+    assert_eq!((len, &small), (4, b"1234"));
+    a.send_to(b"123456789", &to, MsgFlags::empty()).unwrap();
+    assert_eq!(b.recv(&mut small, trunc).unwrap(), Incoming::Data(4));
+    a.send_to(b"123456789", &to, MsgFlags::empty()).unwrap();
+    assert_eq!(b.recv(&mut [], trunc).unwrap(), Incoming::Data(0));
+    a.send_to(b"123456789", &to, MsgFlags::empty()).unwrap();
+    let got = b.recv_bounded(3, trunc, |incoming| match incoming {
+        Incoming::Data(data) => data.to_vec(),
+        Incoming::Closed => Vec::new(),
+    });
+    assert_eq!(got.unwrap(), b"123");
+    a.send_to(b"123456789", &to, MsgFlags::empty()).unwrap();
+    let got = b.recv_from_bounded(5, trunc, |data, _| data.to_vec());
+    assert_eq!(got.unwrap(), b"12345");
+}
+
 #[test]
 fn huge_maximum_reads_a_datagram_of_its_real_size() {
     let a = udp(false);
