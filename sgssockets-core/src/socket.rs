@@ -161,14 +161,14 @@ impl Socket {
     /// Wraps a socket this crate just created: blocking, no timeouts.
     fn adopt_new(inner: socket2::Socket, family: i32, socket_type: i32) -> Result<Socket> {
         sys::prepare_socket(&inner).during("socket")?;
-        Ok(Socket {
-            inner: Some(inner),
+        Ok(Socket::with_state(
+            inner,
             family,
             socket_type,
-            nonblocking: AtomicBool::new(false),
-            recv_timeout_ns: AtomicU64::new(0),
-            send_timeout_ns: AtomicU64::new(0),
-        })
+            false,
+            None,
+            None,
+        ))
     }
 
     /// Wraps a socket made elsewhere, asking the OS for its mode and timeouts.
@@ -181,14 +181,33 @@ impl Socket {
         sys::prepare_socket(&inner).during("socket")?;
         let recv_timeout = inner.read_timeout().during("getsockopt(SO_RCVTIMEO)")?;
         let send_timeout = inner.write_timeout().during("getsockopt(SO_SNDTIMEO)")?;
-        Ok(Socket {
+        Ok(Socket::with_state(
+            inner,
+            family,
+            socket_type,
+            nonblocking,
+            recv_timeout,
+            send_timeout,
+        ))
+    }
+
+    /// The one place a `Socket` is put together from an open socket and what is known of it.
+    fn with_state(
+        inner: socket2::Socket,
+        family: i32,
+        socket_type: i32,
+        nonblocking: bool,
+        recv_timeout: Option<Duration>,
+        send_timeout: Option<Duration>,
+    ) -> Socket {
+        Socket {
             inner: Some(inner),
             family,
             socket_type,
             nonblocking: AtomicBool::new(nonblocking),
             recv_timeout_ns: AtomicU64::new(nanos(recv_timeout)),
             send_timeout_ns: AtomicU64::new(nanos(send_timeout)),
-        })
+        }
     }
 
     /// Wraps any socket2 socket, asking the OS for its family and type.
@@ -644,33 +663,11 @@ fn check_max(operation: &'static str, max: usize) -> Result<()> {
     }
 }
 
-impl From<std::net::TcpStream> for Socket {
-    fn from(stream: std::net::TcpStream) -> Socket {
-        let family = match stream.local_addr() {
-            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
-            _ => AF_INET,
-        };
-        from_std(socket2::Socket::from(stream), family, SOCK_STREAM)
-    }
-}
-
-impl From<std::net::TcpListener> for Socket {
-    fn from(listener: std::net::TcpListener) -> Socket {
-        let family = match listener.local_addr() {
-            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
-            _ => AF_INET,
-        };
-        from_std(socket2::Socket::from(listener), family, SOCK_STREAM)
-    }
-}
-
-impl From<std::net::UdpSocket> for Socket {
-    fn from(socket: std::net::UdpSocket) -> Socket {
-        let family = match socket.local_addr() {
-            Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
-            _ => AF_INET,
-        };
-        from_std(socket2::Socket::from(socket), family, SOCK_DGRAM)
+/// The family of a std socket from its local address (IPv4 if the OS cannot say).
+fn std_family(local: std::io::Result<std::net::SocketAddr>) -> i32 {
+    match local {
+        Ok(std::net::SocketAddr::V6(_)) => AF_INET6,
+        _ => AF_INET,
     }
 }
 
@@ -680,15 +677,23 @@ fn from_std(inner: socket2::Socket, family: i32, socket_type: i32) -> Socket {
     let recv = inner.read_timeout().ok().flatten();
     let send = inner.write_timeout().ok().flatten();
     let _ = sys::prepare_socket(&inner);
-    Socket {
-        inner: Some(inner),
-        family,
-        socket_type,
-        nonblocking: AtomicBool::new(nonblocking),
-        recv_timeout_ns: AtomicU64::new(nanos(recv)),
-        send_timeout_ns: AtomicU64::new(nanos(send)),
-    }
+    Socket::with_state(inner, family, socket_type, nonblocking, recv, send)
 }
+
+macro_rules! from_std {
+    ($std:ty, $socket_type:expr) => {
+        impl From<$std> for Socket {
+            fn from(socket: $std) -> Socket {
+                let family = std_family(socket.local_addr());
+                from_std(socket2::Socket::from(socket), family, $socket_type)
+            }
+        }
+    };
+}
+
+from_std!(std::net::TcpStream, SOCK_STREAM);
+from_std!(std::net::TcpListener, SOCK_STREAM);
+from_std!(std::net::UdpSocket, SOCK_DGRAM);
 
 macro_rules! into_std {
     ($std:ty) => {
