@@ -499,23 +499,14 @@ impl Socket {
         flags: MsgFlags,
         consume: impl FnOnce(Incoming<&[u8]>) -> R,
     ) -> Result<R> {
-        check_max("recv", max)?;
         let closed_on_zero = self.zero_means_closed();
-        let classify = |data| classify(data, closed_on_zero);
-        if max <= STACK_RECV_LIMIT || closed_on_zero {
-            let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
-            let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
-            let len =
-                self.retrying("recv", Direction::Recv, |s| recv_into(s, buf, flags.bits()))?;
-            return Ok(consume(classify(assume_init(buf, len))));
-        }
-        let size = self.retrying("recv", Direction::Recv, |s| {
-            sys::next_datagram_len(s, flags.bits())
-        })?;
-        let mut heap = Vec::with_capacity(size.min(max));
-        let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
-        let len = self.retrying("recv", Direction::Recv, |s| recv_into(s, buf, flags.bits()))?;
-        Ok(consume(classify(assume_init(buf, len))))
+        self.recv_with_buffer(
+            "recv",
+            max,
+            flags,
+            |socket, buf, flags| recv_into(socket, buf, flags).map(|len| (len, ())),
+            |data, ()| consume(classify(data, closed_on_zero)),
+        )
     }
 
     /// Like [`recv_bounded`](Socket::recv_bounded), with the sender's address.
@@ -525,30 +516,39 @@ impl Socket {
         flags: MsgFlags,
         consume: impl FnOnce(&[u8], SocketAddress) -> R,
     ) -> Result<R> {
-        check_max("recvfrom", max)?;
-        if max <= STACK_RECV_LIMIT || self.zero_means_closed() {
-            let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
-            let buf = &mut stack[..max.min(STACK_RECV_LIMIT)];
-            let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-                recv_from_into(s, buf, flags.bits())
+        self.recv_with_buffer("recvfrom", max, flags, recv_from_into, |data, from| {
+            consume(data, SocketAddress::from_sockaddr(&from))
+        })
+    }
+
+    /// The buffer policy of the bounded receives: at most `max` bytes into a stack buffer
+    /// of [`STACK_RECV_LIMIT`] bytes, or, for a datagram longer than that, into a heap
+    /// buffer of the datagram's real size. `receive` fills the buffer (retried on EINTR),
+    /// `finish` gets the bytes it wrote and whatever else it returned.
+    fn recv_with_buffer<T, R>(
+        &self,
+        operation: &'static str,
+        max: usize,
+        flags: MsgFlags,
+        mut receive: impl FnMut(&socket2::Socket, &mut [MaybeUninit<u8>], i32) -> io::Result<(usize, T)>,
+        finish: impl FnOnce(&[u8], T) -> R,
+    ) -> Result<R> {
+        check_max(operation, max)?;
+        let mut stack = [MaybeUninit::<u8>::uninit(); STACK_RECV_LIMIT];
+        let mut heap = Vec::new();
+        let buf = if max <= STACK_RECV_LIMIT || self.zero_means_closed() {
+            &mut stack[..max.min(STACK_RECV_LIMIT)]
+        } else {
+            let size = self.retrying(operation, Direction::Recv, |s| {
+                sys::next_datagram_len(s, flags.bits())
             })?;
-            return Ok(consume(
-                assume_init(buf, len),
-                SocketAddress::from_sockaddr(&from),
-            ));
-        }
-        let size = self.retrying("recvfrom", Direction::Recv, |s| {
-            sys::next_datagram_len(s, flags.bits())
+            heap.reserve_exact(size.min(max));
+            &mut heap.spare_capacity_mut()[..size.min(max)]
+        };
+        let (len, extra) = self.retrying(operation, Direction::Recv, |s| {
+            receive(s, buf, flags.bits())
         })?;
-        let mut heap = Vec::with_capacity(size.min(max));
-        let buf = &mut heap.spare_capacity_mut()[..size.min(max)];
-        let (len, from) = self.retrying("recvfrom", Direction::Recv, |s| {
-            recv_from_into(s, buf, flags.bits())
-        })?;
-        Ok(consume(
-            assume_init(buf, len),
-            SocketAddress::from_sockaddr(&from),
-        ))
+        Ok(finish(assume_init(buf, len), extra))
     }
 
     /// Shuts down one or both directions.
