@@ -29,6 +29,13 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use sgssockets_sgs_testhost::{Host, Value};
 
+// The module's names, shared with its tests (this target cannot depend on the workspace's
+// test-support crate, so it includes the file).
+#[path = "../../test-support/src/sgs_names.rs"]
+#[allow(dead_code)] // the methods are picked through `Method` below
+mod sgs_names;
+use sgs_names::{ADDRESS_PROPERTIES, SOCKET_PROPERTIES};
+
 /// Pool slots; a slot number from the fuzzer is taken modulo this.
 const POOL: usize = 8;
 /// Operations per input at most, so one input cannot run long.
@@ -85,34 +92,14 @@ const CONSTANTS: &[&str] = &[
     "AI_PASSIVE",
 ];
 
-const SOCKET_PROPERTIES: &[&str] = &[
-    "error",
-    "blocking",
-    "broadcast",
-    "reuse_addr",
-    "reuse_port",
-    "send_timeout",
-    "recv_timeout",
-    "nodelay",
-    "keepalive",
-    "ttl",
-    "ipv6_only",
-    "recv_buffer_size",
-    "send_buffer_size",
-    "linger",
-    "nonexistent",
-];
-
-const ADDRESS_PROPERTIES: &[&str] = &[
-    "family",
-    "port",
-    "addr_u32",
-    "addr_buf",
-    "addr_bytes",
-    "addr_string",
-    "full_addr_string",
-    "nonexistent",
-];
+/// A property name by the fuzzer's number: one of `names`, or (one past the last) a name no
+/// type has.
+fn property_name(names: &[&'static str], n: u8) -> &'static str {
+    names
+        .get(usize::from(n) % (names.len() + 1))
+        .copied()
+        .unwrap_or("nonexistent")
+}
 
 /// An argument value.
 #[derive(Arbitrary, Debug)]
@@ -349,16 +336,6 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
 }
 
-/// A fresh engine with the module loaded.
-fn loaded_host() -> Host {
-    let host = Host::new();
-    // SAFETY: the host passes its live context, as SGScript's include does.
-    let code = host.load(|ctx| unsafe { sgssockets::sgscript_main(ctx.cast()) });
-    assert_eq!(code, 0, "sgscript_main failed: {:?}", host.messages());
-    assert!(host.take_messages().is_empty());
-    host
-}
-
 /// One input's engine, pool and the objects the target keeps for itself.
 struct Run<'h> {
     host: &'h Host,
@@ -439,14 +416,7 @@ impl<'h> Run<'h> {
         } else {
             &[&af, &text, &port]
         };
-        let addr = host.call1("socket_address", args);
-        assert_eq!(
-            addr.object_type().as_deref(),
-            Some("socket_address"),
-            "{:?}",
-            host.messages()
-        );
-        addr
+        host.call_for_object("socket_address", args, "socket_address")
     }
 
     fn item(&self, item: &Item) -> Value<'h> {
@@ -845,13 +815,10 @@ impl<'h> Run<'h> {
             } => {
                 let obj = self.slot(*target).clone();
                 let (ty, name) = match obj.object_type().as_deref() {
-                    Some("socket") => (
-                        "socket",
-                        SOCKET_PROPERTIES[usize::from(*property) % SOCKET_PROPERTIES.len()],
-                    ),
+                    Some("socket") => ("socket", property_name(&SOCKET_PROPERTIES, *property)),
                     Some("socket_address") => (
                         "socket_address",
-                        ADDRESS_PROPERTIES[usize::from(*property) % ADDRESS_PROPERTIES.len()],
+                        property_name(&ADDRESS_PROPERTIES, *property),
                     ),
                     _ => ("", "family"),
                 };
@@ -868,13 +835,10 @@ impl<'h> Run<'h> {
             } => {
                 let obj = self.slot(*target).clone();
                 let (ty, name) = match obj.object_type().as_deref() {
-                    Some("socket") => (
-                        "socket",
-                        SOCKET_PROPERTIES[usize::from(*property) % SOCKET_PROPERTIES.len()],
-                    ),
+                    Some("socket") => ("socket", property_name(&SOCKET_PROPERTIES, *property)),
                     Some("socket_address") => (
                         "socket_address",
-                        ADDRESS_PROPERTIES[usize::from(*property) % ADDRESS_PROPERTIES.len()],
+                        property_name(&ADDRESS_PROPERTIES, *property),
                     ),
                     _ => ("", "port"),
                 };
@@ -994,7 +958,8 @@ fuzz_target!(|ops: Vec<Op>| {
     WARM.get_or_init(|| {
         // The C library may keep descriptors open after its first lookups; open them now
         // so the descriptor count below compares like with like.
-        let host = loaded_host();
+        // SAFETY: `sgscript_main` is the module's SGScript entry point.
+        let host = unsafe { Host::with_module(sgssockets::sgscript_main) };
         let args = [&host.str("127.0.0.1"), &host.str("http")];
         drop(host.call("socket_getaddrinfo", &args));
         drop(host.call("socket_gethostname", &[]));
@@ -1002,7 +967,8 @@ fuzz_target!(|ops: Vec<Op>| {
         host.take_messages();
     });
     let fds = open_fds();
-    let host = loaded_host();
+    // SAFETY: `sgscript_main` is the module's SGScript entry point.
+    let host = unsafe { Host::with_module(sgssockets::sgscript_main) };
     let baseline = host.live_objects();
     {
         let methods_of = host.call1("socket_udp", &[]);

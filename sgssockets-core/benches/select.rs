@@ -13,21 +13,9 @@ mod unix_bench {
 
     use criterion::{criterion_group, BenchmarkId, Criterion};
     use sgssockets_core::{select, MsgFlags, Socket};
+    use sgssockets_test_support::fd_limit::SoftFdLimit;
 
     const SIZES: [usize; 4] = [10, 100, 1000, 5000];
-
-    fn raise_fd_limit() {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit/setrlimit read and write the struct we own.
-        unsafe {
-            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
-            limit.rlim_cur = limit.rlim_max.min(16384);
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        }
-    }
 
     /// `n` bound UDP sockets; the last one has a datagram waiting, so it stays readable.
     fn sockets(n: usize) -> Vec<Socket> {
@@ -100,7 +88,8 @@ mod unix_bench {
     }
 
     fn bench_select(c: &mut Criterion) {
-        raise_fd_limit();
+        // Room for the largest size (its sockets, the sender and criterion's own files).
+        let (_limit, _) = SoftFdLimit::raise_up_to(16384);
         let mut group = c.benchmark_group("select_one_ready");
         for n in SIZES {
             let all = sockets(n);

@@ -3,21 +3,11 @@
 #![cfg(unix)]
 
 use sgssockets_core::{errno::errno_by_name, Socket};
+use sgssockets_test_support::fd_limit::SoftFdLimit;
 
 #[test]
 fn emfile_is_reported_and_service_resumes() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    assert_eq!(rc, 0);
-    let original = limit;
-    limit.rlim_cur = 64;
-    // SAFETY: setrlimit reads the struct we own; lowering the soft limit is always allowed.
-    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
-    assert_eq!(rc, 0);
+    let _limit = SoftFdLimit::lower_to(64);
 
     let mut held = Vec::new();
     let err = loop {
@@ -35,7 +25,4 @@ fn emfile_is_reported_and_service_resumes() {
     let socket = Socket::udp(false).expect("service resumes once descriptors are free");
     socket.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
     drop(held);
-    // SAFETY: setrlimit reads the struct we own; restoring the original soft limit.
-    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &original) };
-    assert_eq!(rc, 0);
 }

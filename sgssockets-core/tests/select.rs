@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use common::{code, tcp_pair, udp, WAIT};
 use sgssockets_core::{select, MsgFlags, Socket};
+#[cfg(unix)]
+use sgssockets_test_support::fd_limit::SoftFdLimit;
 
 #[test]
 fn filters_each_list_in_place_keeping_order() {
@@ -98,31 +100,12 @@ fn out_of_band_data_is_an_exceptional_condition() {
 }
 
 #[cfg(unix)]
-fn raise_fd_limit(wanted: libc::rlim_t) -> bool {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    if limit.rlim_cur >= wanted {
-        return true;
-    }
-    if limit.rlim_max < wanted {
-        return false;
-    }
-    limit.rlim_cur = wanted;
-    // SAFETY: setrlimit reads the struct we own.
-    unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 }
-}
-
-#[cfg(unix)]
 #[test]
 fn more_than_1024_sockets_and_descriptors_above_1023() {
-    if !raise_fd_limit(4096) {
+    let Some(_limit) = SoftFdLimit::raise_to(4096) else {
         eprintln!("select_above_1024: skipped, RLIMIT_NOFILE cannot reach 4096 here");
         return;
-    }
+    };
     let sockets: Vec<Socket> = (0..1500).map(|_| Socket::udp(false).unwrap()).collect();
     for s in &sockets {
         s.bind(&common::loopback(false)).unwrap();

@@ -4,16 +4,9 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use sgssockets_sgs_testhost::Host;
 
-fn loaded_host() -> Host {
-    let host = Host::new();
-    // SAFETY: the host passes its live context, as SGScript's include does.
-    let code = host.load(|ctx| unsafe { sgssockets::sgscript_main(ctx.cast()) });
-    assert_eq!(code, 0);
-    host
-}
-
 fn per_call(c: &mut Criterion) {
-    let host = loaded_host();
+    // SAFETY: `sgscript_main` is the module's SGScript entry point.
+    let host = unsafe { Host::with_module(sgssockets::sgscript_main) };
     let inet = host.int(host.constant("AF_INET"));
     let text = host.str("127.0.0.1");
     let port = host.int(8080);

@@ -3,10 +3,20 @@
 
 mod common;
 use common::*;
-use sgssockets_sgs_testhost::Host;
+use sgssockets_sgs_testhost::{Host, Value};
 
 fn af(host: &Host, name: &str) -> i64 {
     host.constant(name)
+}
+
+/// An address's `addr_bytes` array, as ints.
+fn addr_bytes(host: &Host, address: &Value<'_>) -> Vec<i64> {
+    let bytes = host.get(address, "addr_bytes").expect("addr_bytes");
+    host.array_items(&bytes)
+        .expect("addr_bytes is an array")
+        .iter()
+        .map(|v| v.as_int().expect("an int"))
+        .collect()
 }
 
 #[test]
@@ -27,13 +37,7 @@ fn ipv4_from_text_with_port() {
         host.get(&a, "addr_buf").unwrap().as_bytes(),
         Some(vec![127, 0, 0, 1])
     );
-    let bytes = host.get(&a, "addr_bytes").unwrap();
-    let items: Vec<i64> = host
-        .array_items(&bytes)
-        .unwrap()
-        .iter()
-        .map(|v| v.as_int().unwrap())
-        .collect();
+    let items = addr_bytes(&host, &a);
     assert_eq!(items, [127, 0, 0, 1]);
     assert_eq!(
         host.get(&a, "addr_string").unwrap().as_str().as_deref(),
@@ -56,13 +60,7 @@ fn ipv4_from_text_with_port() {
 fn addr_bytes_are_unsigned() {
     let host = loaded_host();
     let a = v4(&host, "200.201.255.128", 1);
-    let bytes = host.get(&a, "addr_bytes").unwrap();
-    let items: Vec<i64> = host
-        .array_items(&bytes)
-        .unwrap()
-        .iter()
-        .map(|v| v.as_int().unwrap())
-        .collect();
+    let items = addr_bytes(&host, &a);
     assert_eq!(items, [200, 201, 255, 128]);
     assert_eq!(
         host.get(&a, "addr_u32").unwrap().as_int(),

@@ -5,25 +5,15 @@
 
 mod common;
 use common::*;
+use sgssockets_test_support::fd_limit::SoftFdLimit;
 
 /// The soft descriptor limit while exhausting it.
-const LIMIT: u64 = 64;
+const LIMIT: libc::rlim_t = 64;
 
 #[test]
 fn emfile_is_reported_and_service_resumes() {
     let host = loaded_host();
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
-    assert_eq!(rc, 0);
-    let original = limit;
-    limit.rlim_cur = LIMIT;
-    // SAFETY: setrlimit reads the struct we own; lowering the soft limit is always allowed.
-    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
-    assert_eq!(rc, 0);
+    let _limit = SoftFdLimit::lower_to(LIMIT);
 
     let mut held = Vec::new();
     loop {
@@ -62,7 +52,4 @@ fn emfile_is_reported_and_service_resumes() {
     assert!(host.take_warnings().is_empty());
 
     drop(held);
-    // SAFETY: setrlimit reads the struct we own; restoring the original soft limit.
-    let rc = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &original) };
-    assert_eq!(rc, 0);
 }

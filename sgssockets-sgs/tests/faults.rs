@@ -8,35 +8,11 @@
 mod common;
 use common::*;
 
-use std::os::unix::thread::JoinHandleExt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sgssockets_core::errno;
-use sgssockets_sgs_testhost::{Host, Value};
-
-/// A UDP socket bound to 127.0.0.1 (port from bind(0)) with bounded waits, and its address.
-fn udp_bound(host: &Host) -> (Value<'_>, Value<'_>) {
-    let s = host.call1("socket_udp", &[]);
-    set_timeout(host, &s);
-    assert_eq!(
-        host.method1(&s, "bind", &[&v4(host, "127.0.0.1", 0)])
-            .as_bool(),
-        Some(true)
-    );
-    let addr = host.method1(&s, "getsockname", &[]);
-    (s, addr)
-}
-
-/// The descriptor number an open socket object reports in its dump.
-fn descriptor_of(host: &Host, socket: &Value<'_>) -> String {
-    let dump = host.dump(socket);
-    dump.strip_prefix("socket (descriptor ")
-        .and_then(|rest| rest.strip_suffix(')'))
-        .unwrap_or_else(|| panic!("not an open socket: {dump}"))
-        .to_owned()
-}
+use sgssockets_sgs_testhost::Value;
+use sgssockets_test_support::signals::{assert_timeout_kept, CountingHandler};
 
 #[test]
 fn peer_reset_mid_transfer_is_false_with_econnreset() {
@@ -80,40 +56,18 @@ fn peer_reset_mid_transfer_is_false_with_econnreset() {
     );
 }
 
-static HANDLED: AtomicUsize = AtomicUsize::new(0);
-
-extern "C" fn count_signal(_: libc::c_int) {
-    HANDLED.fetch_add(1, Ordering::SeqCst);
-}
-
 #[test]
 fn signal_during_recv_with_timeout_keeps_the_timeout() {
-    // SAFETY: a zeroed sigaction with a plain handler and no SA_RESTART is valid (so each
-    // signal makes recv(2) fail with EINTR); the handler only touches an atomic, which is
-    // async-signal-safe.
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = count_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        action.sa_flags = 0;
-        libc::sigemptyset(&mut action.sa_mask);
-        assert_eq!(
-            libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()),
-            0
-        );
-    }
+    // Without SA_RESTART, each signal makes recv(2) fail with EINTR.
+    let handler = CountingHandler::install(libc::SIGUSR1);
     let timeout = Duration::from_millis(400);
-    let done = Arc::new(AtomicBool::new(false));
-    let receiver = {
-        let done = Arc::clone(&done);
-        std::thread::spawn(move || {
+    let (result, code, ewouldblock, eagain, warnings, elapsed) =
+        handler.run_interrupted(move |call| {
             // The engine lives in this thread, as a script's would.
             let host = loaded_host();
             let (socket, _) = udp_bound(&host);
             assert!(host.set(&socket, "recv_timeout", &host.real(timeout.as_secs_f64())));
-            let started = Instant::now();
-            let got = host.method1(&socket, "recv", &[&host.int(8)]);
-            let elapsed = started.elapsed();
-            done.store(true, Ordering::SeqCst);
+            let (got, elapsed) = call.time(|| host.method1(&socket, "recv", &[&host.int(8)]));
             (
                 got.as_bool(),
                 last_error(&host),
@@ -122,31 +76,15 @@ fn signal_during_recv_with_timeout_keeps_the_timeout() {
                 host.take_warnings(),
                 elapsed,
             )
-        })
-    };
-    // Keep interrupting until the receive gives up. A stream of interruptions, not
-    // synchronisation: the assertions hold whenever the signals land.
-    let mut sent = 0;
-    while !done.load(Ordering::SeqCst) && sent < 1000 {
-        // SAFETY: the thread's id stays valid until it is joined below (also once it has
-        // finished), and SIGUSR1 has a handler installed above.
-        unsafe { libc::pthread_kill(receiver.as_pthread_t(), libc::SIGUSR1) };
-        sent += 1;
-        std::thread::park_timeout(Duration::from_millis(20));
-    }
-    let (result, code, ewouldblock, eagain, warnings, elapsed) = receiver.join().unwrap();
+        });
     assert_eq!(result, Some(false), "a timeout is `false`");
     assert!(
         code == ewouldblock || code == eagain,
         "socket_error() = {code}"
     );
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert!(HANDLED.load(Ordering::SeqCst) > 0, "signals were delivered");
-    assert!(elapsed >= timeout, "returned early after {elapsed:?}");
-    assert!(
-        elapsed < timeout * 3,
-        "the timeout restarted on each signal: {elapsed:?}"
-    );
+    assert!(handler.delivered() > 0, "signals were delivered");
+    assert_timeout_kept(elapsed, timeout);
 }
 
 #[test]
@@ -202,10 +140,10 @@ fn closed_object_never_touches_the_socket_that_reuses_its_descriptor() {
     let mut reused = None;
     for _ in 0..50 {
         let old = host.call1("socket_tcp", &[]);
-        let number = descriptor_of(&host, &old);
+        let number = descriptor(&host, &old);
         assert_eq!(host.method1(&old, "close", &[]).as_bool(), Some(true));
         let (new, new_addr) = udp_bound(&host);
-        if descriptor_of(&host, &new) == number {
+        if descriptor(&host, &new) == number {
             reused = Some((old, new, new_addr));
             break;
         }

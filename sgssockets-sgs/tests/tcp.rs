@@ -4,22 +4,9 @@
 mod common;
 use common::*;
 use sgssockets_core::errno;
-use sgssockets_sgs_testhost::{Host, Value};
-
-/// The descriptor number shown by a socket's dump.
-fn descriptor(host: &Host, socket: &Value<'_>) -> i32 {
-    let dump = host.dump(socket);
-    dump.trim_start_matches("socket (descriptor ")
-        .trim_end_matches(')')
-        .parse()
-        .unwrap_or_else(|_| panic!("no descriptor in {dump:?}"))
-}
-
+use sgssockets_sgs_testhost::Value;
 #[cfg(unix)]
-fn descriptor_is_open(fd: i32) -> bool {
-    // SAFETY: F_GETFD only queries the descriptor table.
-    unsafe { libc::fcntl(fd, libc::F_GETFD) != -1 }
-}
+use sgssockets_test_support::fds;
 
 #[test]
 fn bind_listen_accept_connect_send_recv() {
@@ -377,14 +364,14 @@ fn dropping_a_socket_closes_its_descriptor() {
     let s = host.call1("socket_tcp", &[]);
     let fd = descriptor(&host, &s);
     #[cfg(unix)]
-    assert!(descriptor_is_open(fd));
+    assert!(fds::is_open(fd));
     let destructors = host.destructor_calls();
     drop(s);
     assert_eq!(host.destructor_calls(), destructors + 1);
     assert_eq!(host.live_objects(), before);
     #[cfg(unix)]
     assert!(
-        !descriptor_is_open(fd),
+        !fds::is_open(fd),
         "descriptor {fd} still open after the object was freed"
     );
     // An accepted socket too.
@@ -392,7 +379,7 @@ fn dropping_a_socket_closes_its_descriptor() {
     let fd = descriptor(&host, &server);
     drop(server);
     #[cfg(unix)]
-    assert!(!descriptor_is_open(fd));
+    assert!(!fds::is_open(fd));
     // The peer sees the close.
     assert_eq!(
         host.method1(&client, "recv", &[&host.int(1)]).as_bool(),

@@ -4,19 +4,7 @@
 mod common;
 use common::*;
 use sgssockets_core::errno;
-use sgssockets_sgs_testhost::{Host, Value};
-
-fn udp_bound(host: &Host) -> (Value<'_>, Value<'_>) {
-    let s = host.call1("socket_udp", &[]);
-    set_timeout(host, &s);
-    assert_eq!(
-        host.method1(&s, "bind", &[&v4(host, "127.0.0.1", 0)])
-            .as_bool(),
-        Some(true)
-    );
-    let addr = host.method1(&s, "getsockname", &[]);
-    (s, addr)
-}
+use sgssockets_sgs_testhost::Value;
 
 #[test]
 fn sendto_recvfrom() {

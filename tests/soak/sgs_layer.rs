@@ -7,15 +7,6 @@ use sgssockets_sgs_testhost::{Host, Value};
 
 use crate::MESSAGE;
 
-/// A test engine with `sgssockets` loaded.
-fn loaded_host() -> Host {
-    let host = Host::new();
-    // SAFETY: the host passes its live context, as SGScript's include does.
-    let code = host.load(|ctx| unsafe { sgssockets::sgscript_main(ctx.cast()) });
-    assert_eq!(code, 0, "sgscript_main failed: {:?}", host.messages());
-    host
-}
-
 /// Panics with the engine's messages unless `value` is `true`.
 fn expect_true(host: &Host, value: &Value<'_>, what: &str) {
     assert_eq!(value.as_bool(), Some(true), "{what}: {:?}", host.messages());
@@ -53,7 +44,8 @@ fn recv_exact(host: &Host, socket: &Value<'_>, size: &Value<'_>) {
 }
 
 pub fn run(rounds: u64, checkpoint: &mut dyn FnMut(u64)) {
-    let host = loaded_host();
+    // SAFETY: `sgscript_main` is the module's SGScript entry point.
+    let host = unsafe { Host::with_module(sgssockets::sgscript_main) };
     let af = host.int(host.constant("AF_INET"));
     let any_port = host.call1(
         "socket_address",

@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use sgssockets_core::{Socket, SocketAddress};
 
-/// Every blocking call in a test gives up after this long, so a bug fails instead of hanging.
-pub const WAIT: Duration = Duration::from_secs(5);
+pub use sgssockets_test_support::WAIT;
 
 pub fn loopback(ipv6: bool) -> SocketAddress {
     if ipv6 { "[::1]:0" } else { "127.0.0.1:0" }

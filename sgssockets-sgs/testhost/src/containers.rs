@@ -1,8 +1,9 @@
 //! The host's arrays and dicts: objects with host interfaces, like SGScript's own.
+//! Only their layout lives here (it depends on `types` alone); making and freeing them, which
+//! needs the engine, is in `context`.
 
 use std::ffi::c_void;
 
-use crate::context::{release, Context};
 use crate::types::{ObjInterface, VarObj, Variable};
 
 /// Interface of host arrays (`typeof` "array").
@@ -74,26 +75,6 @@ pub unsafe fn dict_of<'a>(obj: *mut VarObj) -> Option<&'a mut DictData> {
             Some(&mut *(*obj).data.cast::<DictData>())
         } else {
             None
-        }
-    }
-}
-
-/// Frees an array's or dict's data, releasing its items.
-pub fn free_data(ctx: *mut Context, obj: *mut VarObj) {
-    // SAFETY: `obj` is being destroyed; its data box is taken out exactly once.
-    unsafe {
-        let data = std::mem::replace(&mut (*obj).data, std::ptr::null_mut());
-        if data.is_null() {
-            return;
-        }
-        if std::ptr::eq((*obj).iface, &ARRAY_IFACE) {
-            for item in *Box::from_raw(data.cast::<ArrayData>()) {
-                release(ctx, &item);
-            }
-        } else {
-            for (_, item) in *Box::from_raw(data.cast::<DictData>()) {
-                release(ctx, &item);
-            }
         }
     }
 }

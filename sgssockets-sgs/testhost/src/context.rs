@@ -10,8 +10,10 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use crate::containers::{self, ARRAY_IFACE, DICT_IFACE};
-use crate::types::{IStr, ObjInterface, VarData, VarObj, Variable, VT_OBJECT, VT_STRING};
+use crate::containers::{ArrayData, DictData, ARRAY_IFACE, DICT_IFACE};
+use crate::types::{
+    IStr, ObjInterface, RawContext, VarData, VarObj, Variable, VT_OBJECT, VT_STRING,
+};
 
 /// One native call frame.
 #[derive(Debug, Default)]
@@ -62,6 +64,12 @@ pub struct Context {
     /// Called with `true` just before a native function runs and `false` just after (tests
     /// use it to measure what the module itself does).
     pub native_call_hook: Option<fn(bool)>,
+}
+
+/// The `sgs_Context*` the module sees for the engine at `ctx` (what its functions and
+/// callbacks are called with).
+pub fn as_raw(ctx: *mut Context) -> *mut RawContext {
+    ctx.cast()
 }
 
 /// Runs `f` with a short-lived `&mut Context`.
@@ -243,12 +251,12 @@ fn destroy_object(ctx: *mut Context, obj: *mut VarObj) {
     // SAFETY: `obj` is live until freed below.
     let iface = unsafe { (*obj).iface };
     if std::ptr::eq(iface, &ARRAY_IFACE) || std::ptr::eq(iface, &DICT_IFACE) {
-        containers::free_data(ctx, obj);
+        free_container(ctx, obj);
     // SAFETY: interfaces are live statics.
     } else if let Some(destruct) = unsafe { (*iface).destruct } {
         let saved = protect(ctx);
         // SAFETY: the module's destructor gets the live context and object.
-        let result = unsafe { destruct(ctx, obj) };
+        let result = unsafe { destruct(as_raw(ctx), obj) };
         unprotect(ctx, saved);
         // SAFETY: live context.
         unsafe {
@@ -264,6 +272,26 @@ fn destroy_object(ctx: *mut Context, obj: *mut VarObj) {
     drop(unsafe { Box::from_raw(obj) });
     // SAFETY: live context.
     unsafe { with(ctx, |c| c.live_objects -= 1) };
+}
+
+/// Frees an array's or dict's data, releasing its items.
+fn free_container(ctx: *mut Context, obj: *mut VarObj) {
+    // SAFETY: `obj` is being destroyed; its data box is taken out exactly once.
+    unsafe {
+        let data = std::mem::replace(&mut (*obj).data, std::ptr::null_mut());
+        if data.is_null() {
+            return;
+        }
+        if std::ptr::eq((*obj).iface, &ARRAY_IFACE) {
+            for item in *Box::from_raw(data.cast::<ArrayData>()) {
+                release(ctx, &item);
+            }
+        } else {
+            for (_, item) in *Box::from_raw(data.cast::<DictData>()) {
+                release(ctx, &item);
+            }
+        }
+    }
 }
 
 /// Starts a protected stack region (callbacks see only what is pushed after this).

@@ -143,6 +143,31 @@ impl Host {
         ops::call_entry(self.ctx, entry)
     }
 
+    /// A new engine (SGScript 1.4.1) with a module loaded through its entry point, as
+    /// `include` loads it; panics when the entry point fails or reports any message.
+    ///
+    /// `C` is the entry point's own declaration of `sgs_Context` (the host's layout stays
+    /// independent of the module's), so this takes `sgssockets::sgscript_main` as it is:
+    ///
+    /// ```ignore
+    /// // SAFETY: `sgscript_main` is the module's SGScript entry point.
+    /// let host = unsafe { Host::with_module(sgssockets::sgscript_main) };
+    /// ```
+    ///
+    /// # Safety
+    /// `entry` is an SGScript module entry point (`int sgscript_main(sgs_Context*)`): it
+    /// accepts the engine's `sgs_Context*` and uses it only through the `sgs_*` API.
+    pub unsafe fn with_module<C>(entry: unsafe extern "C" fn(*mut C) -> c_int) -> Host {
+        let host = Host::new();
+        // SAFETY: the host passes its live context, the one argument `entry` expects
+        // (this function's contract).
+        let code = host.load(|ctx| unsafe { entry(ctx.cast()) });
+        assert_eq!(code, 0, "module entry point failed: {:?}", host.messages());
+        let messages = host.take_messages();
+        assert!(messages.is_empty(), "loading the module said {messages:?}");
+        host
+    }
+
     fn own(&self, var: Variable) -> Value<'_> {
         Value {
             ctx: self.ctx,
@@ -281,6 +306,19 @@ impl Host {
             .into_iter()
             .next()
             .unwrap_or_else(|| self.null())
+    }
+
+    /// Calls global function `name` with `args` and expects an object of type `type_name`
+    /// (`typeof`) as its first result; panics with the message log otherwise.
+    pub fn call_for_object(&self, name: &str, args: &[&Value<'_>], type_name: &str) -> Value<'_> {
+        let result = self.call1(name, args);
+        assert_eq!(
+            result.object_type().as_deref(),
+            Some(type_name),
+            "{name}() gave {result:?}: {:?}",
+            self.messages()
+        );
+        result
     }
 
     /// Calls `obj.name(args)` as a method; returns its results.

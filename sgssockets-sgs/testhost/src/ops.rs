@@ -7,7 +7,7 @@ use std::ffi::c_int;
 
 use crate::containers::{array_of, dict_of};
 use crate::context::{
-    acquire, iface_name, new_string, pop_owned, protect, push_owned, release, string_bytes,
+    acquire, as_raw, iface_name, new_string, pop_owned, protect, push_owned, release, string_bytes,
     truncate, unprotect, with, Context, Frame,
 };
 use crate::types::{
@@ -67,7 +67,7 @@ pub fn get_index(
         })
     };
     // SAFETY: the module's callback gets the live context and object.
-    let result = unsafe { getindex(ctx, o) };
+    let result = unsafe { getindex(as_raw(ctx), o) };
     // SAFETY: live context.
     let has_value = unsafe {
         with(ctx, |c| {
@@ -144,7 +144,7 @@ pub fn set_index(
         })
     };
     // SAFETY: the module's callback gets the live context and object.
-    let result = unsafe { setindex(ctx, o) };
+    let result = unsafe { setindex(as_raw(ctx), o) };
     // SAFETY: live context.
     unsafe { with(ctx, |c| c.object_arg = prev_arg) };
     unprotect(ctx, saved);
@@ -162,7 +162,7 @@ pub fn convert(ctx: *mut Context, var: Variable, kind: c_int, want: u32) -> Opti
     let convert = unsafe { (*(*o).iface).convert }?;
     let saved = protect(ctx);
     // SAFETY: the module's callback gets the live context and object.
-    let result = unsafe { convert(ctx, o, kind) };
+    let result = unsafe { convert(as_raw(ctx), o, kind) };
     let out = if result >= 0 { pop_owned(ctx) } else { None };
     unprotect(ctx, saved);
     match out {
@@ -232,7 +232,7 @@ pub fn dump(ctx: *mut Context, var: Variable) -> String {
         if let Some(dump) = unsafe { (*(*o).iface).dump } {
             let saved = protect(ctx);
             // SAFETY: the module's callback gets the live context and object.
-            let result = unsafe { dump(ctx, o, 5) };
+            let result = unsafe { dump(as_raw(ctx), o, 5) };
             let out = if result >= 0 { pop_owned(ctx) } else { None };
             unprotect(ctx, saved);
             if let Some(out) = out {
@@ -266,7 +266,7 @@ pub fn expr(ctx: *mut Context, a: Variable, b: Variable, op: c_int) -> Option<Va
         // SAFETY: live context.
         let prev = unsafe { with(ctx, |c| std::mem::replace(&mut c.object_arg, op)) };
         // SAFETY: the module's callback gets the live context and object.
-        let result = unsafe { expr(ctx, o) };
+        let result = unsafe { expr(as_raw(ctx), o) };
         // SAFETY: live context.
         let has_value = unsafe {
             with(ctx, |c| {
@@ -322,7 +322,7 @@ pub fn call(
         hook(true);
     }
     // SAFETY: the module's function gets the live context.
-    let returned = unsafe { func(ctx) };
+    let returned = unsafe { func(as_raw(ctx)) };
     if let Some(hook) = hook {
         hook(false);
     }

@@ -4,14 +4,21 @@
 
 use std::ffi::{c_char, c_int, c_void};
 
-use crate::context::Context;
+/// `sgs_Context`, as the module's functions and callbacks receive it: opaque here (this file
+/// depends on nothing else of the host). The engine state behind the pointer is the host's
+/// `context::Context`, which converts its pointer with `context::as_raw`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct RawContext {
+    _opaque: [u8; 0],
+}
 
 /// `sgs_CFunc`.
-pub type CFunc = unsafe extern "C" fn(*mut Context) -> c_int;
+pub type CFunc = unsafe extern "C" fn(*mut RawContext) -> c_int;
 /// `sgs_OC_Self`.
-pub type ObjCallback = unsafe extern "C" fn(*mut Context, *mut VarObj) -> c_int;
+pub type ObjCallback = unsafe extern "C" fn(*mut RawContext, *mut VarObj) -> c_int;
 /// `sgs_OC_SlPr`.
-pub type ObjCallbackWithArg = unsafe extern "C" fn(*mut Context, *mut VarObj, c_int) -> c_int;
+pub type ObjCallbackWithArg = unsafe extern "C" fn(*mut RawContext, *mut VarObj, c_int) -> c_int;
 
 /// `SGS_VT_*`.
 pub const VT_NULL: u32 = 0;

@@ -1,29 +1,24 @@
-//! Shared helpers for the module's tests: an engine with the module loaded, and shortcuts.
+//! Helpers for the module's tests: an engine with the module loaded, and shortcuts.
+//! (Helpers shared with other crates' tests are in `sgssockets-test-support`.)
 #![allow(dead_code)]
 
 use sgssockets_sgs_testhost::{Host, Value};
+pub use sgssockets_test_support::WAIT;
 
 /// A test engine with `sgssockets` loaded.
 pub fn loaded_host() -> Host {
-    let host = Host::new();
-    // SAFETY: the host passes its live context, as SGScript's include does.
-    let code = host.load(|ctx| unsafe { sgssockets::sgscript_main(ctx.cast()) });
-    assert_eq!(code, 0, "sgscript_main failed: {:?}", host.messages());
-    assert!(host.take_messages().is_empty());
-    host
+    // SAFETY: `sgscript_main` is the module's SGScript entry point.
+    unsafe { Host::with_module(sgssockets::sgscript_main) }
 }
 
 /// `socket_address(AF_INET, text, port)`.
 pub fn v4<'h>(host: &'h Host, text: &str, port: i64) -> Value<'h> {
     let af = host.int(host.constant("AF_INET"));
-    let addr = host.call1("socket_address", &[&af, &host.str(text), &host.int(port)]);
-    assert_eq!(
-        addr.object_type().as_deref(),
-        Some("socket_address"),
-        "{:?}",
-        host.messages()
-    );
-    addr
+    host.call_for_object(
+        "socket_address",
+        &[&af, &host.str(text), &host.int(port)],
+        "socket_address",
+    )
 }
 
 /// `socket_error()`.
@@ -72,8 +67,31 @@ pub fn tcp_pair(host: &Host) -> (Value<'_>, Value<'_>) {
     (client, server)
 }
 
-/// Bounds every blocking wait of a test socket.
+/// Bounds every blocking wait of a test socket by [`WAIT`].
 pub fn set_timeout(host: &Host, socket: &Value<'_>) {
-    assert!(host.set(socket, "recv_timeout", &host.real(5.0)));
-    assert!(host.set(socket, "send_timeout", &host.real(5.0)));
+    let wait = host.real(WAIT.as_secs_f64());
+    assert!(host.set(socket, "recv_timeout", &wait));
+    assert!(host.set(socket, "send_timeout", &wait));
+}
+
+/// A UDP socket bound to 127.0.0.1 (port from bind(0)) with bounded waits, and its address.
+pub fn udp_bound(host: &Host) -> (Value<'_>, Value<'_>) {
+    let s = host.call1("socket_udp", &[]);
+    set_timeout(host, &s);
+    assert_eq!(
+        host.method1(&s, "bind", &[&v4(host, "127.0.0.1", 0)])
+            .as_bool(),
+        Some(true)
+    );
+    let addr = host.method1(&s, "getsockname", &[]);
+    (s, addr)
+}
+
+/// The descriptor number an open socket object shows in its dump.
+pub fn descriptor(host: &Host, socket: &Value<'_>) -> i32 {
+    let dump = host.dump(socket);
+    dump.strip_prefix("socket (descriptor ")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("not an open socket: {dump:?}"))
 }
