@@ -214,6 +214,52 @@ fn c_misc_shared() {
     c_test("test_misc", Link::Shared);
 }
 
+/// Every handle kind made and ended exactly once (no leak, no invalid free under valgrind),
+/// borrowed addresses never freed, and `_free(NULL)` for every `_free`.
+#[test]
+fn c_handles_static() {
+    c_test("test_handles", Link::Static);
+}
+
+#[test]
+fn c_handles_shared() {
+    c_test("test_handles", Link::Shared);
+}
+
+/// A borrowed address (`const sgss_address *` from a list) cannot be given to
+/// `sgss_address_free`, which takes an owned `sgss_address *`, without a cast: the
+/// compiler rejects it with the flags of the tests.
+#[test]
+fn borrowed_address_cannot_be_freed_without_a_cast() {
+    let Some(setup) = setup() else { return };
+    let source = setup.out_dir.join("free_borrowed.c");
+    std::fs::write(
+        &source,
+        "#include \"sgssockets.h\"\n\
+         void end(const sgss_addrinfo *info) { sgss_address_free(info->addr); }\n",
+    )
+    .expect("the snippet can be written");
+    let output = Command::new("gcc")
+        .args(C_FLAGS)
+        .arg("-c")
+        .arg("-I")
+        .arg(&setup.include_dir)
+        .arg(&source)
+        .arg("-o")
+        .arg(setup.out_dir.join("free_borrowed.o"))
+        .output()
+        .expect("gcc can be started");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "gcc accepted freeing a borrowed address"
+    );
+    assert!(
+        stderr.contains("const"),
+        "rejected for another reason:\n{stderr}"
+    );
+}
+
 /// The header is valid C++11 and links from C++.
 #[test]
 fn header_compiles_as_cxx11() {

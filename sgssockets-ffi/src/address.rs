@@ -10,24 +10,25 @@ use std::ffi::c_char;
 use sgssockets_core::SocketAddress;
 
 use crate::boundary::{
-    ffi_boundary, ffi_boundary_void, try_bytes_out, try_mut, try_out, try_ref, try_slice, try_str,
-    try_text_out, Handle,
+    box_castable, ffi_boundary, ffi_boundary_void, free_box, to_box, try_bytes_out, try_mut,
+    try_out, try_ref, try_slice, try_str, try_text_out,
 };
 use crate::result::{sgss_error, sgss_result, Failure};
 
 /// An address value. Opaque: use it through pointers and the `sgss_address_*` functions.
 ///
-/// Owned by the caller and freed with `sgss_address_free`, except the borrowed
-/// `const sgss_address *` in an `sgss_addrinfo`. Several threads may read one address at
+/// An owned handle: owned by the caller from its creation until `sgss_address_free`, exactly
+/// once — except the `const sgss_address *` in an `sgss_addrinfo`, which is borrowed from
+/// its list (valid until the list is freed, never freed by itself). The other functions
+/// only borrow an address for the call. Several threads may read one address at
 /// once; the setters need it to themselves.
 #[derive(Debug)]
 pub struct sgss_address {
     _private: [u8; 0],
 }
 
-impl Handle for sgss_address {
-    type Target = SocketAddress;
-}
+// Owned; also lent (`lend`) from an `sgss_addrinfo_list` as a `const` pointer.
+box_castable! { sgss_address => SocketAddress }
 
 /// The failure for a property the address's family does not have.
 fn not_for_family(what: &str, addr: &SocketAddress) -> Failure {
@@ -42,7 +43,7 @@ fn not_for_family(what: &str, addr: &SocketAddress) -> Failure {
 /// `AF_INET`: dotted quad (`"127.0.0.1"`). `AF_INET6`: any RFC 4291 form, with or without
 /// `[ ]`, with an optional numeric `%scope`. `AF_UNIX`: a path (`port` must be 0).
 ///
-/// On success `*out` is a new address the caller owns and frees with `sgss_address_free`;
+/// Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
 /// on failure `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
@@ -62,7 +63,7 @@ pub unsafe extern "C" fn sgss_address_parse(
         if port != 0 || addr.port().is_some() {
             addr.set_port(port)?;
         }
-        out.write(sgss_address::into_handle(addr));
+        out.write(to_box(addr));
         Ok(())
     })
 }
@@ -70,7 +71,8 @@ pub unsafe extern "C" fn sgss_address_parse(
 /// Creates an IPv4 or IPv6 address from `"host:port"` text: `"127.0.0.1:80"`,
 /// `"[::1]:443"`, or a bare address (port 0).
 ///
-/// On success `*out` is a new address the caller frees with `sgss_address_free`.
+/// Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+/// on failure `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
@@ -83,14 +85,15 @@ pub unsafe extern "C" fn sgss_address_parse_full(
         let text = try_str!(text);
         let out = try_out!(out);
         let addr: SocketAddress = text.parse()?;
-        out.write(sgss_address::into_handle(addr));
+        out.write(to_box(addr));
         Ok(())
     })
 }
 
 /// Creates an address from its bytes in network order: 4 for `AF_INET`, 16 for `AF_INET6`.
 ///
-/// On success `*out` is a new address the caller frees with `sgss_address_free`.
+/// Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+/// on failure `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`bytes` with `len > 0`, `out`),
 /// `SGSS_RESULT_INVALID_ARGUMENT` (wrong length for the family, other family).
@@ -107,14 +110,15 @@ pub unsafe extern "C" fn sgss_address_from_bytes(
         let bytes = try_slice!(bytes, len);
         let out = try_out!(out);
         let addr = SocketAddress::from_bytes(family, bytes, port)?;
-        out.write(sgss_address::into_handle(addr));
+        out.write(to_box(addr));
         Ok(())
     })
 }
 
 /// Creates an IPv4 address from a host-order integer (`0x7f000001` is 127.0.0.1).
 ///
-/// On success `*out` is a new address the caller frees with `sgss_address_free`.
+/// Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+/// on failure `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`).
 #[no_mangle]
@@ -126,15 +130,16 @@ pub unsafe extern "C" fn sgss_address_from_u32(
 ) -> sgss_result {
     ffi_boundary!(err, {
         let out = try_out!(out);
-        out.write(sgss_address::into_handle(SocketAddress::from_u32(
-            addr, port,
-        )));
+        out.write(to_box(SocketAddress::from_u32(addr, port)));
         Ok(())
     })
 }
 
-/// Copies an address. On success `*out` is a new address the caller frees with
-/// `sgss_address_free`; `addr` may be borrowed (e.g. from an `sgss_addrinfo_list`).
+/// Copies an address.
+///
+/// Ownership: `addr` (owned, or borrowed from an `sgss_addrinfo_list`) is borrowed for the
+/// call. On success the caller owns `*out`, a copy independent of `addr` and of any list,
+/// and frees it with `sgss_address_free`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out`).
 #[no_mangle]
@@ -146,23 +151,31 @@ pub unsafe extern "C" fn sgss_address_clone(
     ffi_boundary!(err, {
         let addr = try_ref!(addr);
         let out = try_out!(out);
-        out.write(sgss_address::into_handle(addr.clone()));
+        out.write(to_box(addr.clone()));
         Ok(())
     })
 }
 
 /// Frees an address made by this library. NULL is ignored. Never pass an address
 /// borrowed from a list, and never use `addr` afterwards.
+///
+/// Ownership: ends the caller's ownership of an address it got from `sgss_address_parse*`,
+/// `sgss_address_from_*`, `sgss_address_clone`, `sgss_socket_accept` or
+/// `sgss_socket_*_address`: call it once per address. A `const sgss_address *` borrowed
+/// from an `sgss_addrinfo` is not the caller's: it is freed with its list.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_address_free(addr: *mut sgss_address) {
     ffi_boundary_void!({
         // SAFETY: the caller passes NULL or an address it owns and no longer uses.
-        drop(unsafe { sgss_address::take(addr) });
+        unsafe { free_box(addr) };
     })
 }
 
 /// Writes the address family (`AF_INET`, `AF_INET6`, `AF_UNIX` or the OS's number) to
 /// `*out_family`.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_family`).
 #[no_mangle]
@@ -179,6 +192,9 @@ pub unsafe extern "C" fn sgss_address_family(
 }
 
 /// Writes the port (host order) to `*out_port`.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_port`), `SGSS_RESULT_INVALID_ARGUMENT`
 /// (not an IPv4 or IPv6 address).
@@ -199,6 +215,9 @@ pub unsafe extern "C" fn sgss_address_port(
 
 /// Sets the port (host order).
 ///
+/// Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+/// is borrowed for the call only.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`), `SGSS_RESULT_INVALID_ARGUMENT` (not an
 /// IPv4 or IPv6 address; the address is unchanged).
 #[no_mangle]
@@ -214,6 +233,9 @@ pub unsafe extern "C" fn sgss_address_set_port(
 }
 
 /// Writes the IPv4 address as a host-order integer to `*out_value`.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_value`), `SGSS_RESULT_INVALID_ARGUMENT`
 /// (not IPv4).
@@ -236,6 +258,9 @@ pub unsafe extern "C" fn sgss_address_u32(
 
 /// Sets the IPv4 address from a host-order integer, keeping the port.
 ///
+/// Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+/// is borrowed for the call only.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`), `SGSS_RESULT_INVALID_ARGUMENT` (not IPv4;
 /// unchanged).
 #[no_mangle]
@@ -254,6 +279,9 @@ pub unsafe extern "C" fn sgss_address_set_u32(
 /// writes their count to `*out_len`.
 ///
 /// `buf` may be NULL when `len` is 0, to ask for the count.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_len`, `buf` with `len > 0`),
 /// `SGSS_RESULT_BUFFER_TOO_SMALL` (`*out_len` is the count needed),
@@ -278,6 +306,9 @@ pub unsafe extern "C" fn sgss_address_bytes(
 
 /// Replaces the address bytes (network order; 4 for IPv4, 16 for IPv6), keeping the port.
 ///
+/// Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+/// and `bytes` are borrowed for the call only.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `bytes` with `len > 0`),
 /// `SGSS_RESULT_INVALID_ARGUMENT` (wrong length or family; unchanged).
 #[no_mangle]
@@ -300,6 +331,9 @@ pub unsafe extern "C" fn sgss_address_set_bytes(
 /// length without the NUL; the buffer needs `*out_len + 1` bytes.
 ///
 /// `buf` may be NULL when `len` is 0, to ask for the length.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_len`, `buf` with `len > 0`),
 /// `SGSS_RESULT_BUFFER_TOO_SMALL` (`buf` holds an empty string), `SGSS_RESULT_INVALID_ARGUMENT`
@@ -324,6 +358,9 @@ pub unsafe extern "C" fn sgss_address_host_text(
 
 /// Replaces the host part from text of the address's own family, keeping the port.
 ///
+/// Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+/// and `text` are borrowed for the call only.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `text`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
 /// text for the family; unchanged).
 #[no_mangle]
@@ -342,6 +379,9 @@ pub unsafe extern "C" fn sgss_address_set_host_text(
 
 /// Writes the full text with the port into `buf`: `"127.0.0.1:8080"`, `"[::1]:443"`, or
 /// the path of a Unix address. Same buffer rules as `sgss_address_host_text`.
+///
+/// Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_BUFFER_TOO_SMALL`,
 /// `SGSS_RESULT_INVALID_ARGUMENT` (a family without text form).
@@ -366,6 +406,9 @@ pub unsafe extern "C" fn sgss_address_text(
 /// Replaces address and port from `"host:port"` text of the address's own family (a path
 /// for Unix addresses).
 ///
+/// Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+/// and `text` are borrowed for the call only.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `text`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
 /// text or another family; unchanged).
 #[no_mangle]
@@ -384,6 +427,8 @@ pub unsafe extern "C" fn sgss_address_set_text(
 
 /// Compares two addresses by family, then address bytes, then port: `*out_order` is -1,
 /// 0 or 1 as `a` is less than, equal to or greater than `b`.
+///
+/// Ownership: `a` and `b` (owned or borrowed) are borrowed for the call only.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`a`, `b`, `out_order`).
 #[no_mangle]

@@ -6,6 +6,14 @@
 //! expand macros); its body is `ffi_boundary!(err, { ... })` and it turns each pointer
 //! argument into a reference with one of the `try_*!` macros before doing anything else,
 //! so a NULL argument is reported before any side effect.
+//!
+//! Handles: each opaque handle type declares in one line which [`Castable`] kind it is:
+//! owned ([`OwnershipBox`]: made once, freed by exactly one `_free`), shared
+//! ([`OwnershipArc`]: one count per `_new`/clone, each given back by one `_free`) or
+//! borrowed ([`OwnershipRef`]: points into a parent, never freed). The cast helpers below
+//! take only the kinds they are sound for, so a wrong cast (freeing a borrowed value,
+//! `Box::from_raw` on an `Arc`) does not compile; every one checks for NULL and reports
+//! `Failure::Null` with the argument's name.
 
 use std::ffi::{c_char, CStr};
 use std::mem::MaybeUninit;
@@ -37,27 +45,33 @@ macro_rules! ffi_boundary_void {
     };
 }
 
-/// Borrows the Rust value behind a handle argument, or returns `Failure::Null` naming it.
+/// Borrows the Rust value behind a handle argument of any kind ([`try_ref_from_ptr`]), or returns
+/// `Failure::Null` naming it.
 macro_rules! try_ref {
     ($ptr:ident) => {
         // SAFETY: `$ptr` is a handle argument of an exported function; its caller promises
         // it is NULL or a live handle (the crate-level safety contract).
-        match unsafe { $crate::boundary::Handle::borrow($ptr) } {
-            Some(value) => value,
-            None => return Err($crate::result::Failure::Null(stringify!($ptr))),
-        }
+        unsafe { $crate::boundary::try_ref_from_ptr($ptr, stringify!($ptr)) }?
     };
 }
 
-/// Borrows the Rust value behind a handle argument mutably, or returns `Failure::Null`.
+/// Borrows the Rust value behind an owned or lent handle argument mutably ([`try_mut_from_ptr`]),
+/// or returns `Failure::Null`.
 macro_rules! try_mut {
     ($ptr:ident) => {
         // SAFETY: `$ptr` is a handle argument of an exported function; its caller promises
         // it is NULL or a live handle that no other call uses meanwhile.
-        match unsafe { $crate::boundary::Handle::borrow_mut($ptr) } {
-            Some(value) => value,
-            None => return Err($crate::result::Failure::Null(stringify!($ptr))),
-        }
+        unsafe { $crate::boundary::try_mut_from_ptr($ptr, stringify!($ptr)) }?
+    };
+}
+
+/// Takes back an owned handle argument the call consumes ([`try_box_from_ptr`]), or returns
+/// `Failure::Null`.
+macro_rules! try_box {
+    ($ptr:ident) => {
+        // SAFETY: `$ptr` is an owned handle argument that the exported function consumes;
+        // its caller promises it is NULL or a live handle it gives up and never uses again.
+        unsafe { $crate::boundary::try_box_from_ptr($ptr, stringify!($ptr)) }?
     };
 }
 
@@ -118,7 +132,7 @@ macro_rules! try_bytes_out {
 }
 
 pub(crate) use {
-    ffi_boundary, ffi_boundary_void, try_bytes_out, try_mut, try_out, try_ref, try_slice,
+    ffi_boundary, ffi_boundary_void, try_box, try_bytes_out, try_mut, try_out, try_ref, try_slice,
     try_slice_mut, try_str, try_text_out,
 };
 
@@ -147,52 +161,278 @@ pub fn run_void(body: impl FnOnce()) {
     let _ = catch_unwind(AssertUnwindSafe(body));
 }
 
-/// An opaque C handle type (`sgss_socket`, ...) that points at a boxed Rust value.
+/// The kinds of handle ownership. Each is a marker type with no values, used only as
+/// [`Castable::Ownership`]; the trait is sealed so no other kind can appear.
+pub(crate) trait Ownership: sealed::Sealed {}
+
+/// Owned handles: [`to_box`] gives the caller one `Box`, ended by exactly one `_free`
+/// ([`free_box`]) or another call that consumes it ([`try_box_from_ptr`]).
+#[derive(Debug)]
+pub(crate) enum OwnershipBox {}
+
+/// Shared handles: [`to_arc`] gives the caller one strong count of an `Arc`; every count
+/// (including those made by [`clone_arc`]) is given back by one `_free` ([`free_arc`]).
 ///
-/// The handle pointer *is* the `Box<Target>` pointer, cast; handles are made only by
-/// [`Handle::into_handle`] and destroyed only by [`Handle::take`].
-pub trait Handle: Sized {
-    /// The Rust type behind the handle.
-    type Target;
+/// No handle of this kind yet: wave 2's TLS configurations will be (one configuration
+/// shared by many connections).
+#[derive(Debug)]
+pub(crate) enum OwnershipArc {}
 
-    /// Boxes `value` and gives the C caller ownership of it.
-    fn into_handle(value: Self::Target) -> *mut Self {
-        Box::into_raw(Box::new(value)).cast::<Self>()
-    }
+/// Borrowed handles: [`lend`] points into a parent the caller already holds; the pointer is
+/// valid while the parent is, and the caller never frees it.
+///
+/// No handle of this kind yet (the addrinfo entries lend `sgss_address`, an owned kind that
+/// may also be lent); wave 2's borrowed TLS values (e.g. a peer certificate) will be.
+#[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) enum OwnershipRef {}
 
-    /// Borrows the value behind a handle, `None` for NULL.
+impl Ownership for OwnershipBox {}
+impl Ownership for OwnershipArc {}
+impl Ownership for OwnershipRef {}
+
+/// The kinds whose handle points straight at a value that can be lent from a parent
+/// ([`lend`]): a pointer to any live `RustType` is then as good as a handle for reading.
+/// Not [`OwnershipArc`]: [`clone_arc`] on a lent pointer would count a reference that no
+/// `Arc` holds.
+pub(crate) trait Lendable: Ownership {}
+impl Lendable for OwnershipBox {}
+impl Lendable for OwnershipRef {}
+
+/// The kinds whose value one caller may change through [`try_mut_from_ptr`]. Not
+/// [`OwnershipArc`]: a shared value has other owners, so it is only ever borrowed shared (a
+/// type that needs changes behind an `Arc` uses a lock inside).
+pub(crate) trait Exclusive: Ownership {}
+impl Exclusive for OwnershipBox {}
+impl Exclusive for OwnershipRef {}
+
+mod sealed {
+    /// Keeps the set of ownership kinds closed.
+    pub trait Sealed {}
+    impl Sealed for super::OwnershipBox {}
+    impl Sealed for super::OwnershipArc {}
+    impl Sealed for super::OwnershipRef {}
+}
+
+/// An opaque C handle type (`sgss_socket`, ...): the Rust value behind its pointers, and how
+/// the caller holds them.
+///
+/// Every handle pointer points at a `RustType`: the `Box` made by [`to_box`], the `Arc`'s
+/// value made by [`to_arc`], or a value inside a parent for [`lend`]. Because `Ownership` is
+/// an associated type, a type has exactly one kind: declaring a handle both owned and shared
+/// is two conflicting impls, which the compiler rejects; and each cast helper accepts only
+/// the kinds it is sound for. Declare a handle with one line of [`box_castable!`],
+/// [`arc_castable!`] or [`ref_castable!`].
+pub(crate) trait Castable: Sized {
+    /// The Rust value behind the handle.
+    type RustType;
+    /// [`OwnershipBox`], [`OwnershipArc`] or [`OwnershipRef`].
+    type Ownership: Ownership;
+
+    /// Borrows the value behind a handle of any kind, `None` for NULL (for arguments where
+    /// NULL is allowed; [`try_ref_from_ptr`] reports it).
     ///
     /// # Safety
-    /// `ptr` is NULL or a live handle made by `into_handle`, not used mutably meanwhile.
-    unsafe fn borrow<'a>(ptr: *const Self) -> Option<&'a Self::Target> {
-        // SAFETY: a non-NULL handle was made by `into_handle` and not yet freed (the C
-        // contract of every handle argument), so it points at a live `Target`; shared use
-        // from several threads is allowed for the handle types that document it.
-        unsafe { ptr.cast::<Self::Target>().as_ref() }
+    /// `ptr` is NULL or a live handle of this type (owned, shared or lent, not yet freed and
+    /// its parent not yet freed), not changed by anyone during `'a`.
+    unsafe fn borrow<'a>(ptr: *const Self) -> Option<&'a Self::RustType> {
+        // SAFETY: every handle pointer of any kind points at a live `RustType` (the trait's
+        // layout rule and this function's contract); nobody changes it during `'a`.
+        unsafe { ptr.cast::<Self::RustType>().as_ref() }
     }
+}
 
-    /// Borrows the value behind a handle mutably, `None` for NULL.
-    ///
-    /// # Safety
-    /// `ptr` is NULL or a live handle made by `into_handle` that nothing else uses meanwhile.
-    unsafe fn borrow_mut<'a>(ptr: *mut Self) -> Option<&'a mut Self::Target> {
-        // SAFETY: as in `borrow`; in addition the C contract of every function taking a
-        // non-const handle is that no other call uses the handle at the same time.
-        unsafe { ptr.cast::<Self::Target>().as_mut() }
-    }
+/// The trait's former name, under which `select.rs` imports it for [`Castable::borrow`]
+/// (kept until that file moves to the helpers below).
+#[allow(unused_imports)]
+pub(crate) use Castable as Handle;
 
-    /// Takes back ownership from C (for `_free`), `None` for NULL.
-    ///
-    /// # Safety
-    /// `ptr` is NULL or a live handle made by `into_handle`, never used again afterwards.
-    unsafe fn take(ptr: *mut Self) -> Option<Box<Self::Target>> {
-        if ptr.is_null() {
-            return None;
+/// Declares an owned handle type: `box_castable! { sgss_socket => Socket }`.
+macro_rules! box_castable {
+    ($handle:ty => $rust:ty) => {
+        impl $crate::boundary::Castable for $handle {
+            type RustType = $rust;
+            type Ownership = $crate::boundary::OwnershipBox;
         }
-        // SAFETY: a non-NULL handle came from `Box::into_raw` in `into_handle`, and the C
-        // contract of `_free` is that it is called once, after every other use.
-        Some(unsafe { Box::from_raw(ptr.cast::<Self::Target>()) })
+    };
+}
+
+/// Declares a shared handle type: `arc_castable! { sgss_tls_config => TlsConfig }`.
+#[cfg_attr(not(test), allow(unused_macros))]
+macro_rules! arc_castable {
+    ($handle:ty => $rust:ty) => {
+        impl $crate::boundary::Castable for $handle {
+            type RustType = $rust;
+            type Ownership = $crate::boundary::OwnershipArc;
+        }
+    };
+}
+
+/// Declares a handle type that is only ever borrowed from a parent:
+/// `ref_castable! { sgss_certificate => Certificate }`.
+#[cfg_attr(not(test), allow(unused_macros))]
+macro_rules! ref_castable {
+    ($handle:ty => $rust:ty) => {
+        impl $crate::boundary::Castable for $handle {
+            type RustType = $rust;
+            type Ownership = $crate::boundary::OwnershipRef;
+        }
+    };
+}
+
+// The macros are used in textual order inside this file (its tests), by path elsewhere.
+#[allow(unused_imports)]
+pub(crate) use {arc_castable, box_castable, ref_castable};
+
+/// Boxes `value` and gives the C caller ownership: the result is freed by one `_free`
+/// ([`free_box`]) or consumed by one call that takes it back ([`try_box_from_ptr`]).
+pub(crate) fn to_box<C>(value: C::RustType) -> *mut C
+where
+    C: Castable<Ownership = OwnershipBox>,
+{
+    Box::into_raw(Box::new(value)).cast::<C>()
+}
+
+/// Takes back ownership of an owned handle from C, or `Failure::Null` naming it.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle made by [`to_box`] that nothing uses during or after this
+/// call (the caller gives it up).
+pub(crate) unsafe fn try_box_from_ptr<C>(
+    ptr: *mut C,
+    name: &'static str,
+) -> Result<Box<C::RustType>, Failure>
+where
+    C: Castable<Ownership = OwnershipBox>,
+{
+    if ptr.is_null() {
+        return Err(Failure::Null(name));
     }
+    // SAFETY: a non-NULL owned handle came from `Box::into_raw` in `to_box`, and the caller
+    // gives it up for good (this function's contract), so the box is taken once.
+    Ok(unsafe { Box::from_raw(ptr.cast::<C::RustType>()) })
+}
+
+/// Frees an owned handle (for `_free`); NULL is ignored.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle made by [`to_box`], never used again afterwards.
+pub(crate) unsafe fn free_box<C>(ptr: *mut C)
+where
+    C: Castable<Ownership = OwnershipBox>,
+{
+    // SAFETY: NULL or a handle the caller gives up (this function's contract).
+    drop(unsafe { try_box_from_ptr(ptr, "handle") });
+}
+
+/// Gives the C caller one strong count of `value`; it is given back by one `_free`
+/// ([`free_arc`]).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn to_arc<C>(value: std::sync::Arc<C::RustType>) -> *const C
+where
+    C: Castable<Ownership = OwnershipArc>,
+{
+    std::sync::Arc::into_raw(value).cast::<C>()
+}
+
+/// A new `Arc` of the value behind a shared handle (one more strong count, the caller's
+/// stays), or `Failure::Null` naming it. For Rust code that keeps the value past the call.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle made by [`to_arc`] (or [`clone_arc`] + [`to_arc`]) whose
+/// count the caller still holds during this call.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) unsafe fn clone_arc<C>(
+    ptr: *const C,
+    name: &'static str,
+) -> Result<std::sync::Arc<C::RustType>, Failure>
+where
+    C: Castable<Ownership = OwnershipArc>,
+{
+    if ptr.is_null() {
+        return Err(Failure::Null(name));
+    }
+    let ptr = ptr.cast::<C::RustType>();
+    // SAFETY: a non-NULL shared handle came from `Arc::into_raw` in `to_arc` and its count
+    // is held by the caller during the call (this function's contract), so the value is
+    // alive and adding a count is sound.
+    unsafe { std::sync::Arc::increment_strong_count(ptr) };
+    // SAFETY: as above; this takes over the count just added.
+    Ok(unsafe { std::sync::Arc::from_raw(ptr) })
+}
+
+/// Gives back the caller's count of a shared handle (for `_free`); NULL is ignored. The
+/// value is dropped with its last count.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle made by [`to_arc`] whose count the caller gives up: it
+/// does not use this pointer again.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) unsafe fn free_arc<C>(ptr: *const C)
+where
+    C: Castable<Ownership = OwnershipArc>,
+{
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: a non-NULL shared handle came from `Arc::into_raw` in `to_arc`, and the
+    // caller gives up its one count (this function's contract).
+    drop(unsafe { std::sync::Arc::from_raw(ptr.cast::<C::RustType>()) });
+}
+
+/// A borrowed handle to `value`, which lives in a parent the caller holds: valid while that
+/// parent is, never freed by the caller. `const`, so C cannot pass it to a `_free` (which
+/// takes a non-`const` pointer) without a cast.
+pub(crate) fn lend<C>(value: &C::RustType) -> *const C
+where
+    C: Castable,
+    C::Ownership: Lendable,
+{
+    (value as *const C::RustType).cast::<C>()
+}
+
+/// Borrows the value behind a handle of any kind, or `Failure::Null` naming the argument.
+///
+/// # Safety
+/// As [`Castable::borrow`].
+pub(crate) unsafe fn try_ref_from_ptr<'a, C: Castable>(
+    ptr: *const C,
+    name: &'static str,
+) -> Result<&'a C::RustType, Failure> {
+    // SAFETY: this function's contract is `borrow`'s.
+    unsafe { C::borrow(ptr) }.ok_or(Failure::Null(name))
+}
+
+/// Borrows the value behind an owned or lent handle mutably, `None` for NULL (for optional
+/// arguments; [`try_mut_from_ptr`] reports NULL).
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of this type that nothing else uses during `'a`.
+pub(crate) unsafe fn borrow_mut<'a, C>(ptr: *mut C) -> Option<&'a mut C::RustType>
+where
+    C: Castable,
+    C::Ownership: Exclusive,
+{
+    // SAFETY: a handle of these kinds points at a live `RustType` owned by one caller or
+    // lent from its parent, and nothing else uses it during `'a` (this function's contract,
+    // the C rule of every non-`const` handle argument).
+    unsafe { ptr.cast::<C::RustType>().as_mut() }
+}
+
+/// Borrows the value behind an owned or lent handle mutably, or `Failure::Null` naming it.
+///
+/// # Safety
+/// As [`borrow_mut`].
+pub(crate) unsafe fn try_mut_from_ptr<'a, C>(
+    ptr: *mut C,
+    name: &'static str,
+) -> Result<&'a mut C::RustType, Failure>
+where
+    C: Castable,
+    C::Ownership: Exclusive,
+{
+    // SAFETY: this function's contract is `borrow_mut`'s.
+    unsafe { borrow_mut(ptr) }.ok_or(Failure::Null(name))
 }
 
 /// An out-parameter as writable memory, or `Failure::Null` naming it.
@@ -389,6 +629,153 @@ mod tests {
         let bytes: Vec<u8> = err.message.iter().map(|&c| c as u8).collect();
         let end = bytes.iter().position(|&b| b == 0).expect("NUL-terminated");
         String::from_utf8(bytes[..end].to_vec()).expect("UTF-8")
+    }
+
+    /// Test handles, one per kind, each declared the way the real ones are.
+    #[derive(Debug)]
+    struct test_owned {
+        _private: [u8; 0],
+    }
+    box_castable! { test_owned => String }
+
+    #[derive(Debug)]
+    struct test_shared {
+        _private: [u8; 0],
+    }
+    arc_castable! { test_shared => String }
+
+    #[derive(Debug)]
+    struct test_borrowed {
+        _private: [u8; 0],
+    }
+    ref_castable! { test_borrowed => u32 }
+
+    fn null_name(failure: Failure) -> &'static str {
+        match failure {
+            Failure::Null(name) => name,
+            other => panic!("expected Failure::Null, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_helper_reports_null_with_the_argument_name() {
+        // SAFETY: every pointer is NULL, which the helpers check before any access.
+        unsafe {
+            let owned = std::ptr::null_mut::<test_owned>();
+            assert_eq!(
+                null_name(try_ref_from_ptr(owned, "socket").unwrap_err()),
+                "socket"
+            );
+            assert_eq!(
+                null_name(try_mut_from_ptr(owned, "addr").unwrap_err()),
+                "addr"
+            );
+            assert_eq!(
+                null_name(try_box_from_ptr(owned, "list").unwrap_err()),
+                "list"
+            );
+            assert!(borrow_mut(owned).is_none());
+            let shared = std::ptr::null::<test_shared>();
+            assert_eq!(
+                null_name(try_ref_from_ptr(shared, "config").unwrap_err()),
+                "config"
+            );
+            assert_eq!(
+                null_name(clone_arc(shared, "config").unwrap_err()),
+                "config"
+            );
+            assert!(test_shared::borrow(shared).is_none());
+            let borrowed = std::ptr::null_mut::<test_borrowed>();
+            assert_eq!(
+                null_name(try_ref_from_ptr(borrowed, "entry").unwrap_err()),
+                "entry"
+            );
+            assert_eq!(
+                null_name(try_mut_from_ptr(borrowed, "entry").unwrap_err()),
+                "entry"
+            );
+            // `_free` of NULL does nothing, for both kinds that can be freed.
+            free_box(owned);
+            free_arc(shared);
+        }
+    }
+
+    #[test]
+    fn the_macros_name_the_argument_they_were_given() {
+        fn body(socket: *const test_owned, entry: *mut test_borrowed) -> Result<(), Failure> {
+            let _ = try_ref!(socket);
+            let _ = try_mut!(entry);
+            Ok(())
+        }
+        fn consume(list: *mut test_owned) -> Result<String, Failure> {
+            Ok(*try_box!(list))
+        }
+        let mut value = 7u32;
+        let entry = (&mut value as *mut u32).cast::<test_borrowed>();
+        let socket = to_box::<test_owned>("s".to_owned());
+        let null_socket = std::ptr::null::<test_owned>();
+        assert_eq!(null_name(body(null_socket, entry).unwrap_err()), "socket");
+        let null_entry = std::ptr::null_mut::<test_borrowed>();
+        assert_eq!(null_name(body(socket, null_entry).unwrap_err()), "entry");
+        assert!(body(socket, entry).is_ok());
+        let null_list = std::ptr::null_mut::<test_owned>();
+        assert_eq!(null_name(consume(null_list).unwrap_err()), "list");
+        assert_eq!(consume(socket).unwrap(), "s");
+    }
+
+    #[test]
+    fn an_owned_handle_is_read_changed_and_taken_back() {
+        let handle = to_box::<test_owned>("one".to_owned());
+        // SAFETY: `handle` is live and used by this thread alone until it is taken back.
+        unsafe {
+            assert_eq!(try_ref_from_ptr(handle, "h").unwrap(), "one");
+            try_mut_from_ptr(handle, "h").unwrap().push_str("+two");
+            assert_eq!(test_owned::borrow(handle).unwrap(), "one+two");
+            assert_eq!(*try_box_from_ptr(handle, "h").unwrap(), "one+two");
+        }
+        let handle = to_box::<test_owned>("freed".to_owned());
+        // SAFETY: `handle` is live and never used again.
+        unsafe { free_box(handle) };
+    }
+
+    #[test]
+    fn a_shared_handle_counts_each_clone_and_each_free() {
+        let value = std::sync::Arc::new("config".to_owned());
+        let handle = to_arc::<test_shared>(std::sync::Arc::clone(&value));
+        assert_eq!(std::sync::Arc::strong_count(&value), 2);
+        // SAFETY: `handle` holds a count until the `free_arc` below.
+        unsafe {
+            assert_eq!(try_ref_from_ptr(handle, "h").unwrap(), "config");
+            let clone = clone_arc(handle, "h").unwrap();
+            assert!(std::sync::Arc::ptr_eq(&clone, &value));
+            assert_eq!(std::sync::Arc::strong_count(&value), 3);
+            let second = to_arc::<test_shared>(clone);
+            assert_eq!(second, handle);
+            assert_eq!(std::sync::Arc::strong_count(&value), 3);
+            free_arc(second);
+            assert_eq!(std::sync::Arc::strong_count(&value), 2);
+            free_arc(handle);
+        }
+        assert_eq!(std::sync::Arc::strong_count(&value), 1);
+    }
+
+    #[test]
+    fn a_lent_handle_points_into_its_parent() {
+        let mut parent = vec![10u32, 20, 30];
+        let entry = lend::<test_borrowed>(&parent[1]);
+        // SAFETY: `entry` points into `parent`, which outlives every use below.
+        unsafe {
+            assert_eq!(*try_ref_from_ptr(entry, "entry").unwrap(), 20);
+        }
+        let entry = (&mut parent[2] as *mut u32).cast::<test_borrowed>();
+        // SAFETY: as above, and nothing else uses `parent[2]` meanwhile.
+        unsafe { *try_mut_from_ptr(entry, "entry").unwrap() += 1 };
+        assert_eq!(parent, [10, 20, 31]);
+        // An owned kind may be lent from a parent too (the addresses of an addrinfo list).
+        let owner = ["a".to_owned()];
+        let lent = lend::<test_owned>(&owner[0]);
+        // SAFETY: `lent` points into `owner`, alive here.
+        assert_eq!(unsafe { try_ref_from_ptr(lent, "addr") }.unwrap(), "a");
     }
 
     #[test]

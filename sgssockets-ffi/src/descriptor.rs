@@ -7,7 +7,7 @@ use std::mem::ManuallyDrop;
 
 use sgssockets_core::{socket2, Error, RawSocket, Socket};
 
-use crate::boundary::{ffi_boundary, try_out, try_ref, Handle};
+use crate::boundary::{ffi_boundary, to_box, try_box, try_out, try_ref};
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
 
@@ -66,6 +66,9 @@ fn into_raw(socket: socket2::Socket) -> i64 {
 /// describe it as a socket and then fail to report its timeouts, the error is reported and
 /// the descriptor has been closed.)
 ///
+/// Ownership: on success the library owns `fd` and the caller owns `*out` (free with
+/// `sgss_socket_free`); on failure `fd` is still the caller's and `*out` is unchanged.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
 /// number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).
 #[no_mangle]
@@ -91,7 +94,7 @@ pub unsafe extern "C" fn sgss_socket_from_descriptor(
                 return Err(error.into());
             }
         };
-        out.write(sgss_socket::into_handle(socket));
+        out.write(to_box(socket));
         Ok(())
     })
 }
@@ -101,6 +104,10 @@ pub unsafe extern "C" fn sgss_socket_from_descriptor(
 ///
 /// On failure the handle is unchanged and still the caller's. No other thread may use the
 /// socket during this call, and `socket` must not be used afterwards when it succeeds.
+///
+/// Ownership: on success the caller's ownership of `socket` ends (as with
+/// `sgss_socket_free`, which must not follow) and the caller owns the descriptor `*out_fd`;
+/// on failure the caller still owns `socket`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED`.
 #[no_mangle]
@@ -115,9 +122,8 @@ pub unsafe extern "C" fn sgss_socket_into_descriptor(
         if open.is_closed() {
             return Err(Error::closed("into descriptor").into());
         }
-        // SAFETY: `socket` is a live handle the caller owns and gives up on success (this
-        // function's contract); it was checked to be non-NULL above.
-        let owned = unsafe { sgss_socket::take(socket) }.ok_or(Failure::Null("socket"))?;
+        // Taken back only after the checks above, which leave the handle to the caller.
+        let owned = try_box!(socket);
         let inner = socket2::Socket::try_from(*owned)?;
         out.write(into_raw(inner));
         Ok(())

@@ -5,7 +5,9 @@
 //! "C API conventions"; each function's doc comment (copied into the header) says what it
 //! returns, what the caller owns afterwards and which results it can give.
 //!
-//! Layout: `boundary` is where C pointers become Rust references and panics stop;
+//! Layout: `boundary` is where C pointers become Rust references and panics stop, and where
+//! the handle kinds (owned `Box`, shared `Arc`, borrowed from a parent) and their cast
+//! helpers live; each handle type declares its kind in one line next to its struct;
 //! [`result`] defines `sgss_result` and `sgss_error`; the other modules convert values for
 //! one area of core each (addresses, sockets, options, select, lookup, errno and constants,
 //! descriptors).

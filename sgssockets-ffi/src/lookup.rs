@@ -5,7 +5,10 @@ use std::ffi::c_char;
 use sgssockets_core::lookup::{self, AddrInfo, AddrInfoHints};
 
 use crate::address::sgss_address;
-use crate::boundary::{ffi_boundary, ffi_boundary_void, try_out, try_ref, try_text_out, Handle};
+use crate::boundary::{
+    box_castable, ffi_boundary, ffi_boundary_void, free_box, lend, to_box, try_out, try_ref,
+    try_text_out,
+};
 use crate::result::{sgss_error, sgss_result, Failure};
 
 /// What `sgss_getaddrinfo` should look for; all zero means "anything".
@@ -22,7 +25,8 @@ pub struct sgss_addrinfo_hints {
     pub protocol: i32,
 }
 
-/// One result of a lookup, as `sgss_addrinfo_list_get` gives it.
+/// One result of a lookup, as `sgss_addrinfo_list_get` gives it: a plain struct the caller
+/// owns (nothing in it needs freeing), whose `addr` is borrowed from the list.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct sgss_addrinfo {
@@ -34,21 +38,24 @@ pub struct sgss_addrinfo {
     pub socktype: i32,
     /// `ai_protocol`.
     pub protocol: i32,
-    /// The address with the service's port. Borrowed from the list: valid until the list
-    /// is freed; never pass it to `sgss_address_free` (copy it with `sgss_address_clone`).
+    /// The address with the service's port. Borrowed from the list: valid until
+    /// `sgss_addrinfo_list_free`; never pass it to `sgss_address_free` or a setter (copy it
+    /// with `sgss_address_clone` to keep it).
     pub addr: *const sgss_address,
 }
 
-/// The results of one lookup. Opaque; freed with `sgss_addrinfo_list_free`.
-/// Several threads may read one list at once.
+/// The results of one lookup. Opaque.
+///
+/// An owned handle: owned by the caller from `sgss_getaddrinfo` until
+/// `sgss_addrinfo_list_free`, exactly once. The list owns its addresses and lends them
+/// through `sgss_addrinfo_list_get`. Several threads may read one list at once.
 #[derive(Debug)]
 pub struct sgss_addrinfo_list {
     _private: [u8; 0],
 }
 
-impl Handle for sgss_addrinfo_list {
-    type Target = Vec<AddrInfo>;
-}
+// Owned; lends its entries' addresses as `const sgss_address *`.
+box_castable! { sgss_addrinfo_list => Vec<AddrInfo> }
 
 /// Optional NUL-terminated text from C.
 ///
@@ -81,6 +88,10 @@ fn entry(list: &[AddrInfo], index: usize) -> Result<&AddrInfo, Failure> {
 /// On success `*out` is a new list (possibly long; never empty) that the caller frees with
 /// `sgss_addrinfo_list_free`, which also frees every address in it.
 ///
+/// Ownership: `host`, `service` and `hints` are borrowed for the call only. On success the
+/// caller owns `*out` until it passes it to `sgss_addrinfo_list_free`; the list owns its
+/// addresses.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (both names
 /// NULL, bad UTF-8), `SGSS_RESULT_RESOLVER_ERROR` (unknown host and the like: the error code
 /// is the `EAI_*` value and the message the resolver's text), `SGSS_RESULT_OS_ERROR`.
@@ -112,12 +123,15 @@ pub unsafe extern "C" fn sgss_getaddrinfo(
             protocol: hints.protocol,
         };
         let found = lookup::getaddrinfo(host, service, &hints)?;
-        out.write(sgss_addrinfo_list::into_handle(found));
+        out.write(to_box(found));
         Ok(())
     })
 }
 
 /// Writes the number of entries in `list` to `*out_count`.
+///
+/// Ownership: `list` is borrowed for the call only; the caller keeps owning it and nothing
+/// is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_count`).
 #[no_mangle]
@@ -134,6 +148,10 @@ pub unsafe extern "C" fn sgss_addrinfo_list_count(
 }
 
 /// Writes entry `index` of `list` to `*out_info`. Its `addr` is borrowed from the list.
+///
+/// Ownership: `*out_info` is the caller's copy, but its `addr` is borrowed from `list`:
+/// valid until `sgss_addrinfo_list_free(list)`, never passed to `sgss_address_free` (nor to
+/// a setter); copy it with `sgss_address_clone` to keep it longer.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_info`), `SGSS_RESULT_INVALID_ARGUMENT`
 /// (`index` past the end).
@@ -153,7 +171,7 @@ pub unsafe extern "C" fn sgss_addrinfo_list_get(
             family: found.family,
             socktype: found.socktype,
             protocol: found.protocol,
-            addr: (&found.addr as *const sgssockets_core::SocketAddress).cast::<sgss_address>(),
+            addr: lend::<sgss_address>(&found.addr),
         });
         Ok(())
     })
@@ -161,6 +179,8 @@ pub unsafe extern "C" fn sgss_addrinfo_list_get(
 
 /// Writes the canonical name of entry `index` into `buf` (same buffer rules as
 /// `sgss_address_host_text`). Only present when the hints asked for `AI_CANONNAME`.
+///
+/// Ownership: `list` is borrowed for the call; the name is copied into the caller's `buf`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`index` past the
 /// end), `SGSS_RESULT_NOT_FOUND` (no canonical name), `SGSS_RESULT_BUFFER_TOO_SMALL`.
@@ -185,11 +205,15 @@ pub unsafe extern "C" fn sgss_addrinfo_list_canonname(
 }
 
 /// Frees a list and every address in it. NULL is ignored; never use `list` afterwards.
+///
+/// Ownership: ends the caller's ownership of a list from `sgss_getaddrinfo`: call it once
+/// per list. Every `addr` borrowed from it through `sgss_addrinfo_list_get` is freed with
+/// it and must no longer be used; copies made with `sgss_address_clone` stay valid.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_addrinfo_list_free(list: *mut sgss_addrinfo_list) {
     ffi_boundary_void!({
         // SAFETY: the caller passes NULL or a list it owns and no longer uses.
-        drop(unsafe { sgss_addrinfo_list::take(list) });
+        unsafe { free_box(list) };
     })
 }
 

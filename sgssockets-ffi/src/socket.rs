@@ -14,35 +14,39 @@ use sgssockets_core::{constants, Error, Incoming, MsgFlags, Socket};
 
 use crate::address::sgss_address;
 use crate::boundary::{
-    ffi_boundary, ffi_boundary_void, try_mut, try_out, try_ref, try_slice, try_slice_mut, Handle,
+    borrow_mut, box_castable, ffi_boundary, ffi_boundary_void, to_box, try_box_from_ptr, try_mut,
+    try_out, try_ref, try_slice, try_slice_mut,
 };
 use crate::result::{sgss_error, sgss_result, Failure};
 
 /// A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
 ///
-/// Owned by the caller from its creation until `sgss_socket_free` (or
-/// `sgss_socket_into_descriptor`). Several threads may use one socket at once through the
-/// functions taking `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
+/// An owned handle: owned by the caller from its creation until `sgss_socket_free` (or
+/// `sgss_socket_into_descriptor`), exactly once; the other functions only borrow it for the
+/// call. Several threads may use one socket at once through the functions taking
+/// `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
 /// `sgss_socket_into_descriptor` need it to themselves.
 #[derive(Debug)]
 pub struct sgss_socket {
     _private: [u8; 0],
 }
 
-impl Handle for sgss_socket {
-    type Target = Socket;
-}
+// Owned: made by the constructors, `sgss_socket_accept` and `sgss_socket_from_descriptor`.
+box_castable! { sgss_socket => Socket }
 
 /// Hands a new socket to C.
 fn give(out: &mut std::mem::MaybeUninit<*mut sgss_socket>, socket: Socket) {
-    out.write(sgss_socket::into_handle(socket));
+    out.write(to_box(socket));
 }
 
 /// Creates a socket from the C numbers: `family` (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...),
 /// `type` (`SOCK_STREAM`, `SOCK_DGRAM`, ...) and `protocol` (0 for the default).
 ///
-/// The socket is blocking, close-on-exec and never raises `SIGPIPE`. On success `*out` is
-/// a new socket the caller frees with `sgss_socket_free`.
+/// The socket is blocking, close-on-exec and never raises `SIGPIPE`.
+///
+/// Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+/// until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+/// `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR` (e.g.
 /// `EAFNOSUPPORT`, `EPROTONOSUPPORT`, `EMFILE`, `EACCES` for raw sockets).
@@ -61,8 +65,11 @@ pub unsafe extern "C" fn sgss_socket_new(
     })
 }
 
-/// Creates a TCP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
-/// socket the caller frees with `sgss_socket_free`.
+/// Creates a TCP socket, IPv6 if `ipv6` is true, else IPv4.
+///
+/// Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+/// until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+/// `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
@@ -78,8 +85,11 @@ pub unsafe extern "C" fn sgss_socket_tcp(
     })
 }
 
-/// Creates a UDP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
-/// socket the caller frees with `sgss_socket_free`.
+/// Creates a UDP socket, IPv6 if `ipv6` is true, else IPv4.
+///
+/// Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+/// until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+/// `*out` is unchanged.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
@@ -98,11 +108,16 @@ pub unsafe extern "C" fn sgss_socket_udp(
 /// Closes the socket and frees the handle. NULL is ignored. Errors from closing are not
 /// reported: call `sgss_socket_close` first to see them. The handle must not be in use by
 /// another thread, and must not be used afterwards.
+///
+/// Ownership: ends the caller's ownership of `socket` (from any socket constructor,
+/// `sgss_socket_accept` or `sgss_socket_from_descriptor`): call it once per socket.
+/// Addresses obtained from the socket are owned handles of their own and stay valid;
+/// descriptors lent by `sgss_socket_descriptor` are closed.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_free(socket: *mut sgss_socket) {
     ffi_boundary_void!({
         // SAFETY: the caller passes NULL or a socket it owns and no longer uses.
-        if let Some(mut socket) = unsafe { sgss_socket::take(socket) } {
+        if let Ok(mut socket) = unsafe { try_box_from_ptr(socket, "socket") } {
             if !socket.is_closed() {
                 let _ = socket.close();
             }
@@ -113,6 +128,9 @@ pub unsafe extern "C" fn sgss_socket_free(socket: *mut sgss_socket) {
 /// Closes the OS socket. The handle stays valid (free it with `sgss_socket_free`); every
 /// later call on it gives `SGSS_RESULT_CLOSED`. No other thread may use the socket during
 /// this call.
+///
+/// Ownership: the caller still owns `socket` afterwards and frees it with
+/// `sgss_socket_free`; a descriptor lent by `sgss_socket_descriptor` is closed.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED` (already closed),
 /// `SGSS_RESULT_OS_ERROR` (what close(2) reported; the socket is closed all the same).
@@ -128,6 +146,9 @@ pub unsafe extern "C" fn sgss_socket_close(
 }
 
 /// Writes whether `sgss_socket_close` was called to `*out_closed`.
+///
+/// Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+/// nothing is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_closed`).
 #[no_mangle]
@@ -145,6 +166,10 @@ pub unsafe extern "C" fn sgss_socket_is_closed(
 
 /// Writes the OS descriptor (a file descriptor; a `SOCKET` on Windows) to `*out_fd`, for
 /// use with the host's own event loop. The socket still owns it: do not close it.
+///
+/// Ownership: `socket` is borrowed for the call. The descriptor is lent, not given: it is
+/// valid until `sgss_socket_close`, `sgss_socket_free` or `sgss_socket_into_descriptor` on
+/// `socket`; never close it yourself.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`.
 #[no_mangle]
@@ -168,6 +193,9 @@ pub unsafe extern "C" fn sgss_socket_descriptor(
 /// Writes the family given at creation (`AF_INET`, ...) to `*out_family` and the type
 /// (`SOCK_STREAM`, ...) to `*out_type`. Works on a closed socket too.
 ///
+/// Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+/// nothing is kept.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_family`, `out_type`).
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_kind(
@@ -188,6 +216,9 @@ pub unsafe extern "C" fn sgss_socket_kind(
 
 /// Binds the socket to `addr` (any family).
 ///
+/// Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
+/// socket keeps no pointer to `addr`, which the caller may free right after.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
 /// `EADDRINUSE`, `EACCES`, `EINVAL` when already bound).
 #[no_mangle]
@@ -206,6 +237,9 @@ pub unsafe extern "C" fn sgss_socket_bind(
 /// Binds the socket to `port` on the wildcard address of its own family (`0.0.0.0` or
 /// `::`). Port 0 lets the OS choose; read it back with `sgss_socket_local_address`.
 ///
+/// Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+/// nothing is kept.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_INVALID_ARGUMENT`
 /// (not an IPv4/IPv6 socket), `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
@@ -221,6 +255,9 @@ pub unsafe extern "C" fn sgss_socket_bind_port(
 }
 
 /// Starts listening for connections with a queue of `backlog`.
+///
+/// Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+/// nothing is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
 /// `EOPNOTSUPP` on a datagram socket).
@@ -241,6 +278,10 @@ pub unsafe extern "C" fn sgss_socket_listen(
 /// receive timeout (or forever); a non-blocking listener reports `SGSS_RESULT_WOULD_BLOCK`
 /// when nobody is waiting.
 ///
+/// Ownership: `socket` is borrowed for the call. On success the caller owns `*out_socket`
+/// (free with `sgss_socket_free`) and `*out_peer` (free with `sgss_address_free`); both are
+/// independent of `socket`, which may be freed first. On failure neither is written.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_socket`), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g. `EINVAL` when not listening).
 #[no_mangle]
@@ -258,7 +299,7 @@ pub unsafe extern "C" fn sgss_socket_accept(
         let (accepted, peer) = socket.accept().map_err(Failure::from)?;
         give(out_socket, accepted);
         if let Some(out_peer) = out_peer {
-            out_peer.write(sgss_address::into_handle(peer));
+            out_peer.write(to_box::<sgss_address>(peer));
         }
         Ok(())
     })
@@ -268,6 +309,9 @@ pub unsafe extern "C" fn sgss_socket_accept(
 /// reports `SGSS_RESULT_OS_ERROR` with `EINPROGRESS` (WSAEWOULDBLOCK on Windows: then
 /// `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_select` and
 /// `sgss_socket_pending_error`).
+///
+/// Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
+/// caller may free `addr` right after.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`,
 /// `SGSS_RESULT_OS_ERROR` (e.g. `ECONNREFUSED`, `ETIMEDOUT`, `EINPROGRESS`).
@@ -287,6 +331,8 @@ pub unsafe extern "C" fn sgss_socket_connect(
 /// Sends `len` bytes from `buf` on a connected socket; `*out_sent` receives how many were
 /// sent (possibly fewer than `len`). `flags` are `MSG_*` values (0 for none); `SIGPIPE` is
 /// never raised.
+///
+/// Ownership: `socket` and `buf` are borrowed for the call only.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_sent`, `buf` with `len > 0`),
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (non-blocking or send timeout),
@@ -313,6 +359,9 @@ pub unsafe extern "C" fn sgss_socket_send(
 }
 
 /// Sends `len` bytes from `buf` to `addr`; `*out_sent` receives how many were sent.
+///
+/// Ownership: `socket`, `buf` and `addr` (owned or borrowed) are borrowed for the call
+/// only.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `addr`, `out_sent`, `buf` with `len > 0`),
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g.
@@ -346,6 +395,8 @@ pub unsafe extern "C" fn sgss_socket_sendto(
 /// `SGSS_RESULT_PEER_CLOSED` (not an error of the socket) and `*out_received` is 0. On a
 /// datagram socket an empty datagram is `SGSS_RESULT_OK` with 0 bytes. Waits up to the
 /// receive timeout (or forever).
+///
+/// Ownership: `socket` and `buf` are borrowed for the call only.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (nothing arrived in time / non-blocking),
@@ -384,6 +435,10 @@ pub unsafe extern "C" fn sgss_socket_recv(
 /// sender's address overwrites `*from` (an address the caller made and owns, e.g. with
 /// `sgss_address_from_u32(0, 0, ...)`; no allocation per datagram).
 ///
+/// Ownership: `socket`, `buf` and `from` are borrowed for the call only: `from` stays the
+/// caller's (never a list's borrowed `const` address), its value is overwritten, no pointer
+/// to it is kept.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
@@ -400,7 +455,7 @@ pub unsafe extern "C" fn sgss_socket_recvfrom(
         let socket = try_ref!(socket);
         // SAFETY: `from` is an optional address argument of this function: NULL or a live
         // address that no other call uses meanwhile.
-        let from = unsafe { sgss_address::borrow_mut(from) };
+        let from = unsafe { borrow_mut(from) };
         let out = try_out!(out_received);
         let data = try_slice_mut!(buf, len);
         let (received, sender) = socket
@@ -415,6 +470,9 @@ pub unsafe extern "C" fn sgss_socket_recvfrom(
 }
 
 /// Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both (`SHUT_RDWR`).
+///
+/// Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+/// nothing is kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`how` is not a
 /// `SHUT_*` value), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g. `ENOTCONN`).
@@ -434,6 +492,9 @@ pub unsafe extern "C" fn sgss_socket_shutdown(
 
 /// Writes a new address of the connected peer to `*out`; the caller frees it.
 ///
+/// Ownership: `socket` is borrowed for the call. On success the caller owns `*out`, an
+/// address independent of `socket`, and frees it with `sgss_address_free`.
+///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`
 /// (`ENOTCONN` when not connected).
 #[no_mangle]
@@ -446,13 +507,16 @@ pub unsafe extern "C" fn sgss_socket_peer_address(
         let socket = try_ref!(socket);
         let out = try_out!(out);
         let addr = socket.peer_addr().map_err(Failure::from)?;
-        out.write(sgss_address::into_handle(addr));
+        out.write(to_box(addr));
         Ok(())
     })
 }
 
 /// Writes a new address of the local end to `*out` (after binding port 0 it has the port
 /// the OS chose); the caller frees it.
+///
+/// Ownership: `socket` is borrowed for the call. On success the caller owns `*out`, an
+/// address independent of `socket`, and frees it with `sgss_address_free`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
@@ -465,7 +529,7 @@ pub unsafe extern "C" fn sgss_socket_local_address(
         let socket = try_ref!(socket);
         let out = try_out!(out);
         let addr = socket.local_addr().map_err(Failure::from)?;
-        out.write(sgss_address::into_handle(addr));
+        out.write(to_box(addr));
         Ok(())
     })
 }
