@@ -106,7 +106,7 @@ impl SocketAddress {
     /// `AF_INET`: a dotted quad. `AF_INET6`: any RFC 4291 form, with or without brackets.
     /// `AF_UNIX`: a path.
     pub fn parse(family: i32, text: &str) -> Result<Self> {
-        const OP: &str = "socket_address";
+        const OP: &str = "SocketAddress::parse";
         match family {
             f if f == AF_INET => text
                 .parse::<Ipv4Addr>()
@@ -124,7 +124,7 @@ impl SocketAddress {
 
     /// An IPv4 (4 bytes) or IPv6 (16 bytes) address from its bytes in network order.
     pub fn from_bytes(family: i32, bytes: &[u8], port: u16) -> Result<Self> {
-        const OP: &str = "socket_address_frombytes";
+        const OP: &str = "SocketAddress::from_bytes";
         match (family, bytes.len()) {
             (f, 4) if f == AF_INET => {
                 let octets: [u8; 4] = bytes.try_into().expect("length checked");
@@ -157,7 +157,7 @@ impl SocketAddress {
         // Check that the OS can represent it now, not at bind time.
         SockAddr::unix(path).map_err(|err| {
             Error::invalid_input(
-                "socket_address",
+                "SocketAddress::unix",
                 format!("unix path {}: {err}", path.display()),
             )
         })?;
@@ -190,7 +190,13 @@ impl SocketAddress {
         match &mut self.repr {
             Repr::V4(a) => a.set_port(port),
             Repr::V6(a) => a.set_port(port),
-            _ => return Err(unsupported("port", "a port", self.family())),
+            _ => {
+                return Err(unsupported(
+                    "SocketAddress::set_port",
+                    "a port",
+                    self.family(),
+                ))
+            }
         }
         Ok(())
     }
@@ -215,12 +221,13 @@ impl SocketAddress {
 
     /// Replaces the address bytes; the length must match the family (4 or 16).
     pub fn set_addr_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        const OP: &str = "SocketAddress::set_addr_bytes";
         let family = self.family();
         let port = self
             .port()
-            .ok_or_else(|| unsupported("addr_bytes", "address bytes", family))?;
+            .ok_or_else(|| unsupported(OP, "address bytes", family))?;
         let mut replaced = SocketAddress::from_bytes(family, bytes, port)
-            .map_err(|err| Error::invalid_input("addr_bytes", err.message()))?;
+            .map_err(|err| Error::invalid_input(OP, err.message()))?;
         if let (Repr::V6(old), Repr::V6(new)) = (&self.repr, &mut replaced.repr) {
             new.set_scope_id(old.scope_id());
             new.set_flowinfo(old.flowinfo());
@@ -244,7 +251,11 @@ impl SocketAddress {
                 a.set_ip(Ipv4Addr::from(addr));
                 Ok(())
             }
-            _ => Err(unsupported("addr_u32", "a 32-bit address", self.family())),
+            _ => Err(unsupported(
+                "SocketAddress::set_addr_u32",
+                "a 32-bit address",
+                self.family(),
+            )),
         }
     }
 
@@ -263,7 +274,7 @@ impl SocketAddress {
     pub fn set_addr_string(&mut self, text: &str) -> Result<()> {
         let port = self.port();
         let mut replaced = SocketAddress::parse(self.family(), text)
-            .map_err(|err| Error::invalid_input("addr_string", err.message()))?;
+            .map_err(|err| Error::invalid_input("SocketAddress::set_addr_string", err.message()))?;
         if let Some(port) = port {
             replaced.set_port(port)?;
         }
@@ -281,7 +292,7 @@ impl SocketAddress {
 
     /// Replaces address and port from `host:port` text of the same family (a path for Unix).
     pub fn set_full_addr_string(&mut self, text: &str) -> Result<()> {
-        const OP: &str = "full_addr_string";
+        const OP: &str = "SocketAddress::set_full_addr_string";
         let family = self.family();
         let replaced = if family == AF_UNIX {
             SocketAddress::unix(text)?
@@ -470,7 +481,7 @@ impl FromStr for SocketAddress {
             }
         }
         Err(Error::invalid_input(
-            "socket_address",
+            "SocketAddress::from_str",
             format!("{text:?} is not an IPv4 or IPv6 address with an optional port"),
         ))
     }

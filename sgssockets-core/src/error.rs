@@ -19,7 +19,7 @@ pub enum ErrorCategory {
 
 /// An error from a socket operation.
 ///
-/// It always names the operation (`"connect"`, `"socket_address"`, ...) and the cause, and
+/// It always names the operation (`"connect"`, `"SocketAddress::parse"`, ...) and the cause, and
 /// carries the code a C program would see in `errno` (or from `WSAGetLastError`).
 ///
 /// ```
@@ -94,6 +94,12 @@ impl Error {
             category: ErrorCategory::Closed,
             message: "the socket is closed".to_owned(),
         }
+    }
+
+    /// The same error, reported for `operation` instead (a check shared by several
+    /// operations names the one that was called).
+    pub(crate) fn renamed(self, operation: &'static str) -> Self {
+        Error { operation, ..self }
     }
 
     /// The operation that failed, e.g. `"recv"`.

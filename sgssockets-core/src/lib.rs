@@ -4,6 +4,8 @@
 //! - [`Socket`]: every socket call, with errors that name the call and carry the OS code,
 //!   no `SIGPIPE`, close-on-exec, signal-safe retries, and receives bounded by what arrived.
 //! - [`select`]: select(2)'s meaning on any number of sockets, built on poll.
+//! - [`SOCKET_OPTIONS`]: every socket option by its script name, for the bindings
+//!   ([`socket_option`]); [`convert`]: the value conversions and range checks they share.
 //! - [`lookup`]: getaddrinfo and the host name; [`errno`]: the platform error table;
 //!   [`constants`]: the platform's `AF_*`, `SOCK_*`, `MSG_*`, ... values.
 //!
@@ -28,19 +30,21 @@
 
 mod address;
 pub mod constants;
+pub mod convert;
 pub mod errno;
 mod error;
 mod flags;
 pub mod lookup;
+mod option_table;
 mod options;
 mod select;
 mod socket;
 mod sys;
-pub mod time;
 
 pub use address::{AddrBytes, SocketAddress};
 pub use error::{Error, ErrorCategory, Result};
 pub use flags::MsgFlags;
+pub use option_table::{socket_option, OptionKind, OptionValue, SocketOption, SOCKET_OPTIONS};
 pub use select::{select, Selectable};
 pub use socket::{Incoming, Socket, STACK_RECV_LIMIT};
 pub use sys::RawSocket;

@@ -4,8 +4,15 @@
 use std::time::Duration;
 
 use crate::constants::AF_INET6;
+use crate::convert;
 use crate::error::Context;
 use crate::{sys, Result, Socket};
+
+/// `size` if the OS can store it as a buffer size (1 to `i32::MAX`), else an error for `op`.
+fn checked_buffer_size(op: &'static str, size: usize) -> Result<usize> {
+    convert::buffer_size_from_int(i64::try_from(size).unwrap_or(i64::MAX))
+        .map_err(|err| err.renamed(op))
+}
 
 /// Socket-level options (`SOL_SOCKET`) and the blocking mode.
 impl Socket {
@@ -57,10 +64,15 @@ impl Socket {
         self.open(OP)?.linger().during(OP)
     }
 
-    /// Sets `SO_LINGER`.
+    /// Sets `SO_LINGER`. The OS keeps whole seconds: a fraction is rounded *up* (so a
+    /// lingering close never becomes a reset), and more than
+    /// [`MAX_LINGER_SECS`](crate::convert::MAX_LINGER_SECS) is an invalid-input error.
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
         const OP: &str = "setsockopt(SO_LINGER)";
-        self.open(OP)?.set_linger(linger).during(OP)
+        let socket = self.open(OP)?;
+        socket
+            .set_linger(convert::checked_linger(linger)?)
+            .during(OP)
     }
 
     /// `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double what was set).
@@ -69,10 +81,13 @@ impl Socket {
         self.open(OP)?.recv_buffer_size().during(OP)
     }
 
-    /// Sets `SO_RCVBUF`.
+    /// Sets `SO_RCVBUF`: 1 to [`MAX_BUFFER_SIZE`](crate::convert::MAX_BUFFER_SIZE)
+    /// bytes, anything else is an invalid-input error and changes nothing.
     pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
         const OP: &str = "setsockopt(SO_RCVBUF)";
-        self.open(OP)?.set_recv_buffer_size(size).during(OP)
+        let socket = self.open(OP)?;
+        let size = checked_buffer_size(OP, size)?;
+        socket.set_recv_buffer_size(size).during(OP)
     }
 
     /// `SO_RCVTIMEO`: how long a receive or accept may block; `None` is forever.
@@ -119,10 +134,13 @@ impl Socket {
         self.open(OP)?.send_buffer_size().during(OP)
     }
 
-    /// Sets `SO_SNDBUF`.
+    /// Sets `SO_SNDBUF`: 1 to [`MAX_BUFFER_SIZE`](crate::convert::MAX_BUFFER_SIZE)
+    /// bytes, anything else is an invalid-input error and changes nothing.
     pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
         const OP: &str = "setsockopt(SO_SNDBUF)";
-        self.open(OP)?.set_send_buffer_size(size).during(OP)
+        let socket = self.open(OP)?;
+        let size = checked_buffer_size(OP, size)?;
+        socket.set_send_buffer_size(size).during(OP)
     }
 
     /// `SO_SNDTIMEO`: how long a send or connect may block; `None` is forever.
@@ -166,14 +184,16 @@ impl Socket {
         }
     }
 
-    /// Sets the hop limit (see [`ttl`](Socket::ttl)).
+    /// Sets the hop limit (see [`ttl`](Socket::ttl)): 1 to
+    /// [`MAX_TTL`](crate::convert::MAX_TTL), anything else is an invalid-input error.
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         const OP: &str = "setsockopt(IP_TTL)";
+        const OP_V6: &str = "setsockopt(IPV6_UNICAST_HOPS)";
         let socket = self.open(OP)?;
+        let op = if self.family() == AF_INET6 { OP_V6 } else { OP };
+        let ttl = convert::ttl_from_int(i64::from(ttl)).map_err(|err| err.renamed(op))?;
         if self.family() == AF_INET6 {
-            socket
-                .set_unicast_hops_v6(ttl)
-                .during("setsockopt(IPV6_UNICAST_HOPS)")
+            socket.set_unicast_hops_v6(ttl).during(OP_V6)
         } else {
             socket.set_ttl_v4(ttl).during(OP)
         }

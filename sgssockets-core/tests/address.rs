@@ -57,8 +57,11 @@ fn bad_text_is_rejected_with_a_message_naming_the_call() {
     ] {
         let err = SocketAddress::parse(family, text).unwrap_err();
         assert_eq!(err.category(), ErrorCategory::InvalidInput, "{text}");
-        assert_eq!(err.operation(), "socket_address");
-        assert!(err.to_string().starts_with("socket_address: "), "{err}");
+        assert_eq!(err.operation(), "SocketAddress::parse");
+        assert!(
+            err.to_string().starts_with("SocketAddress::parse: "),
+            "{err}"
+        );
         assert_eq!(err.code(), sgssockets_core::errno::EINVAL);
     }
     let err = SocketAddress::parse(AF_IPX, "x").unwrap_err();

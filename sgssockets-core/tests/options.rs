@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use sgssockets_core::Socket;
+use sgssockets_core::{ErrorCategory, Socket};
 
 macro_rules! bool_option {
     ($name:ident, $get:ident, $set:ident, $make:expr) => {
@@ -118,8 +118,8 @@ fn option_of_the_wrong_level_is_an_os_error_naming_the_option() {
 }
 
 #[test]
-fn seconds_convert_to_timeouts() {
-    use sgssockets_core::time::{secs_from_timeout, timeout_from_secs};
+fn seconds_convert_to_timeouts_through_the_old_path() {
+    use sgssockets_core::convert::{secs_from_timeout, timeout_from_secs};
     assert_eq!(timeout_from_secs(0.0).unwrap(), None);
     assert_eq!(
         timeout_from_secs(1e-9).unwrap(),
@@ -130,4 +130,36 @@ fn seconds_convert_to_timeouts() {
     assert!(timeout_from_secs(f64::INFINITY).is_err());
     assert_eq!(secs_from_timeout(Some(Duration::from_millis(2500))), 2.5);
     assert_eq!(secs_from_timeout(None), 0.0);
+}
+
+#[test]
+fn typed_setters_refuse_what_the_os_cannot_hold() {
+    let socket = tcp(false);
+    socket.set_recv_buffer_size(65536).unwrap();
+    let before = socket.recv_buffer_size().unwrap();
+    for size in [0, (1 << 32) + 100_000, 1 << 62, usize::MAX] {
+        let err = socket.set_recv_buffer_size(size).unwrap_err();
+        assert_eq!(err.category(), ErrorCategory::InvalidInput, "{size}");
+        assert_eq!(err.operation(), "setsockopt(SO_RCVBUF)");
+        assert!(socket.set_send_buffer_size(size).is_err(), "{size}");
+    }
+    assert_eq!(socket.recv_buffer_size().unwrap(), before);
+
+    socket.set_linger(Some(Duration::from_secs(3))).unwrap();
+    let err = socket
+        .set_linger(Some(Duration::from_secs(1 << 31)))
+        .unwrap_err();
+    assert_eq!(err.category(), ErrorCategory::InvalidInput);
+    assert_eq!(socket.linger().unwrap(), Some(Duration::from_secs(3)));
+    // A fraction rounds up: never an abortive close by conversion.
+    socket.set_linger(Some(Duration::from_millis(500))).unwrap();
+    assert_eq!(socket.linger().unwrap(), Some(Duration::from_secs(1)));
+
+    let udp = udp(false);
+    udp.set_ttl(9).unwrap();
+    for ttl in [0, 256, u32::MAX] {
+        let err = udp.set_ttl(ttl).unwrap_err();
+        assert_eq!(err.category(), ErrorCategory::InvalidInput, "{ttl}");
+    }
+    assert_eq!(udp.ttl().unwrap(), 9);
 }

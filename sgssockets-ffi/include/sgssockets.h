@@ -87,24 +87,30 @@ typedef uint32_t sgss_result;
 /**
  * An address value. Opaque: use it through pointers and the `sgss_address_*` functions.
  *
- * Owned by the caller and freed with `sgss_address_free`, except the borrowed
- * `const sgss_address *` in an `sgss_addrinfo`. Several threads may read one address at
+ * An owned handle: owned by the caller from its creation until `sgss_address_free`, exactly
+ * once — except the `const sgss_address *` in an `sgss_addrinfo`, which is borrowed from
+ * its list (valid until the list is freed, never freed by itself). The other functions
+ * only borrow an address for the call. Several threads may read one address at
  * once; the setters need it to themselves.
  */
 typedef struct sgss_address sgss_address;
 
 /**
- * The results of one lookup. Opaque; freed with `sgss_addrinfo_list_free`.
- * Several threads may read one list at once.
+ * The results of one lookup. Opaque.
+ *
+ * An owned handle: owned by the caller from `sgss_getaddrinfo` until
+ * `sgss_addrinfo_list_free`, exactly once. The list owns its addresses and lends them
+ * through `sgss_addrinfo_list_get`. Several threads may read one list at once.
  */
 typedef struct sgss_addrinfo_list sgss_addrinfo_list;
 
 /**
  * A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
  *
- * Owned by the caller from its creation until `sgss_socket_free` (or
- * `sgss_socket_into_descriptor`). Several threads may use one socket at once through the
- * functions taking `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
+ * An owned handle: owned by the caller from its creation until `sgss_socket_free` (or
+ * `sgss_socket_into_descriptor`), exactly once; the other functions only borrow it for the
+ * call. Several threads may use one socket at once through the functions taking
+ * `const sgss_socket *`; `sgss_socket_close`, `sgss_socket_free` and
  * `sgss_socket_into_descriptor` need it to themselves.
  */
 typedef struct sgss_socket sgss_socket;
@@ -157,7 +163,8 @@ typedef struct sgss_addrinfo_hints {
 } sgss_addrinfo_hints;
 
 /**
- * One result of a lookup, as `sgss_addrinfo_list_get` gives it.
+ * One result of a lookup, as `sgss_addrinfo_list_get` gives it: a plain struct the caller
+ * owns (nothing in it needs freeing), whose `addr` is borrowed from the list.
  */
 typedef struct sgss_addrinfo {
   /**
@@ -177,8 +184,9 @@ typedef struct sgss_addrinfo {
    */
   int32_t protocol;
   /**
-   * The address with the service's port. Borrowed from the list: valid until the list
-   * is freed; never pass it to `sgss_address_free` (copy it with `sgss_address_clone`).
+   * The address with the service's port. Borrowed from the list: valid until
+   * `sgss_addrinfo_list_free`; never pass it to `sgss_address_free` or a setter (copy it
+   * with `sgss_address_clone` to keep it).
    */
   const struct sgss_address *addr;
 } sgss_addrinfo;
@@ -193,7 +201,7 @@ extern "C" {
  * `AF_INET`: dotted quad (`"127.0.0.1"`). `AF_INET6`: any RFC 4291 form, with or without
  * `[ ]`, with an optional numeric `%scope`. `AF_UNIX`: a path (`port` must be 0).
  *
- * On success `*out` is a new address the caller owns and frees with `sgss_address_free`;
+ * Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
  * on failure `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
@@ -205,7 +213,8 @@ sgss_result sgss_address_parse(int32_t family, const char *text, uint16_t port, 
  * Creates an IPv4 or IPv6 address from `"host:port"` text: `"127.0.0.1:80"`,
  * `"[::1]:443"`, or a bare address (port 0).
  *
- * On success `*out` is a new address the caller frees with `sgss_address_free`.
+ * Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+ * on failure `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT`.
  */
@@ -214,7 +223,8 @@ sgss_result sgss_address_parse_full(const char *text, struct sgss_address **out,
 /**
  * Creates an address from its bytes in network order: 4 for `AF_INET`, 16 for `AF_INET6`.
  *
- * On success `*out` is a new address the caller frees with `sgss_address_free`.
+ * Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+ * on failure `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`bytes` with `len > 0`, `out`),
  * `SGSS_RESULT_INVALID_ARGUMENT` (wrong length for the family, other family).
@@ -224,15 +234,19 @@ sgss_result sgss_address_from_bytes(int32_t family, const uint8_t *bytes, size_t
 /**
  * Creates an IPv4 address from a host-order integer (`0x7f000001` is 127.0.0.1).
  *
- * On success `*out` is a new address the caller frees with `sgss_address_free`.
+ * Ownership: on success the caller owns `*out` until it passes it to `sgss_address_free`;
+ * on failure `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`).
  */
 sgss_result sgss_address_from_u32(uint32_t addr, uint16_t port, struct sgss_address **out, struct sgss_error *err);
 
 /**
- * Copies an address. On success `*out` is a new address the caller frees with
- * `sgss_address_free`; `addr` may be borrowed (e.g. from an `sgss_addrinfo_list`).
+ * Copies an address.
+ *
+ * Ownership: `addr` (owned, or borrowed from an `sgss_addrinfo_list`) is borrowed for the
+ * call. On success the caller owns `*out`, a copy independent of `addr` and of any list,
+ * and frees it with `sgss_address_free`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out`).
  */
@@ -241,6 +255,11 @@ sgss_result sgss_address_clone(const struct sgss_address *addr, struct sgss_addr
 /**
  * Frees an address made by this library. NULL is ignored. Never pass an address
  * borrowed from a list, and never use `addr` afterwards.
+ *
+ * Ownership: ends the caller's ownership of an address it got from `sgss_address_parse*`,
+ * `sgss_address_from_*`, `sgss_address_clone`, `sgss_socket_accept` or
+ * `sgss_socket_*_address`: call it once per address. A `const sgss_address *` borrowed
+ * from an `sgss_addrinfo` is not the caller's: it is freed with its list.
  */
 void sgss_address_free(struct sgss_address *addr);
 
@@ -248,12 +267,18 @@ void sgss_address_free(struct sgss_address *addr);
  * Writes the address family (`AF_INET`, `AF_INET6`, `AF_UNIX` or the OS's number) to
  * `*out_family`.
  *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_family`).
  */
 sgss_result sgss_address_family(const struct sgss_address *addr, int32_t *out_family, struct sgss_error *err);
 
 /**
  * Writes the port (host order) to `*out_port`.
+ *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_port`), `SGSS_RESULT_INVALID_ARGUMENT`
  * (not an IPv4 or IPv6 address).
@@ -263,6 +288,9 @@ sgss_result sgss_address_port(const struct sgss_address *addr, uint16_t *out_por
 /**
  * Sets the port (host order).
  *
+ * Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+ * is borrowed for the call only.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`), `SGSS_RESULT_INVALID_ARGUMENT` (not an
  * IPv4 or IPv6 address; the address is unchanged).
  */
@@ -271,6 +299,9 @@ sgss_result sgss_address_set_port(struct sgss_address *addr, uint16_t port, stru
 /**
  * Writes the IPv4 address as a host-order integer to `*out_value`.
  *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_value`), `SGSS_RESULT_INVALID_ARGUMENT`
  * (not IPv4).
  */
@@ -278,6 +309,9 @@ sgss_result sgss_address_u32(const struct sgss_address *addr, uint32_t *out_valu
 
 /**
  * Sets the IPv4 address from a host-order integer, keeping the port.
+ *
+ * Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+ * is borrowed for the call only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`), `SGSS_RESULT_INVALID_ARGUMENT` (not IPv4;
  * unchanged).
@@ -290,6 +324,9 @@ sgss_result sgss_address_set_u32(struct sgss_address *addr, uint32_t value, stru
  *
  * `buf` may be NULL when `len` is 0, to ask for the count.
  *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_len`, `buf` with `len > 0`),
  * `SGSS_RESULT_BUFFER_TOO_SMALL` (`*out_len` is the count needed),
  * `SGSS_RESULT_INVALID_ARGUMENT` (not IPv4 or IPv6).
@@ -298,6 +335,9 @@ sgss_result sgss_address_bytes(const struct sgss_address *addr, uint8_t *buf, si
 
 /**
  * Replaces the address bytes (network order; 4 for IPv4, 16 for IPv6), keeping the port.
+ *
+ * Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+ * and `bytes` are borrowed for the call only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `bytes` with `len > 0`),
  * `SGSS_RESULT_INVALID_ARGUMENT` (wrong length or family; unchanged).
@@ -311,6 +351,9 @@ sgss_result sgss_address_set_bytes(struct sgss_address *addr, const uint8_t *byt
  *
  * `buf` may be NULL when `len` is 0, to ask for the length.
  *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_len`, `buf` with `len > 0`),
  * `SGSS_RESULT_BUFFER_TOO_SMALL` (`buf` holds an empty string), `SGSS_RESULT_INVALID_ARGUMENT`
  * (a family without text form).
@@ -319,6 +362,9 @@ sgss_result sgss_address_host_text(const struct sgss_address *addr, char *buf, s
 
 /**
  * Replaces the host part from text of the address's own family, keeping the port.
+ *
+ * Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+ * and `text` are borrowed for the call only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `text`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
  * text for the family; unchanged).
@@ -329,6 +375,9 @@ sgss_result sgss_address_set_host_text(struct sgss_address *addr, const char *te
  * Writes the full text with the port into `buf`: `"127.0.0.1:8080"`, `"[::1]:443"`, or
  * the path of a Unix address. Same buffer rules as `sgss_address_host_text`.
  *
+ * Ownership: `addr` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_BUFFER_TOO_SMALL`,
  * `SGSS_RESULT_INVALID_ARGUMENT` (a family without text form).
  */
@@ -338,6 +387,9 @@ sgss_result sgss_address_text(const struct sgss_address *addr, char *buf, size_t
  * Replaces address and port from `"host:port"` text of the address's own family (a path
  * for Unix addresses).
  *
+ * Ownership: `addr` must be an address the caller owns (not one borrowed from a list); it
+ * and `text` are borrowed for the call only.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `text`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
  * text or another family; unchanged).
  */
@@ -346,6 +398,8 @@ sgss_result sgss_address_set_text(struct sgss_address *addr, const char *text, s
 /**
  * Compares two addresses by family, then address bytes, then port: `*out_order` is -1,
  * 0 or 1 as `a` is less than, equal to or greater than `b`.
+ *
+ * Ownership: `a` and `b` (owned or borrowed) are borrowed for the call only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`a`, `b`, `out_order`).
  */
@@ -388,6 +442,9 @@ sgss_result sgss_constant_at(size_t index, char *buf, size_t len, size_t *out_le
  * describe it as a socket and then fail to report its timeouts, the error is reported and
  * the descriptor has been closed.)
  *
+ * Ownership: on success the library owns `fd` and the caller owns `*out` (free with
+ * `sgss_socket_free`); on failure `fd` is still the caller's and `*out` is unchanged.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
  * number), `SGSS_RESULT_OS_ERROR` (`ENOTSOCK`: not a socket).
  */
@@ -399,6 +456,10 @@ sgss_result sgss_socket_from_descriptor(int64_t fd, struct sgss_socket **out, st
  *
  * On failure the handle is unchanged and still the caller's. No other thread may use the
  * socket during this call, and `socket` must not be used afterwards when it succeeds.
+ *
+ * Ownership: on success the caller's ownership of `socket` ends (as with
+ * `sgss_socket_free`, which must not follow) and the caller owns the descriptor `*out_fd`;
+ * on failure the caller still owns `socket`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED`.
  */
@@ -481,6 +542,10 @@ sgss_result sgss_version(char *buf, size_t len, size_t *out_len, struct sgss_err
  * On success `*out` is a new list (possibly long; never empty) that the caller frees with
  * `sgss_addrinfo_list_free`, which also frees every address in it.
  *
+ * Ownership: `host`, `service` and `hints` are borrowed for the call only. On success the
+ * caller owns `*out` until it passes it to `sgss_addrinfo_list_free`; the list owns its
+ * addresses.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (both names
  * NULL, bad UTF-8), `SGSS_RESULT_RESOLVER_ERROR` (unknown host and the like: the error code
  * is the `EAI_*` value and the message the resolver's text), `SGSS_RESULT_OS_ERROR`.
@@ -490,12 +555,19 @@ sgss_result sgss_getaddrinfo(const char *host, const char *service, const struct
 /**
  * Writes the number of entries in `list` to `*out_count`.
  *
+ * Ownership: `list` is borrowed for the call only; the caller keeps owning it and nothing
+ * is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_count`).
  */
 sgss_result sgss_addrinfo_list_count(const struct sgss_addrinfo_list *list, size_t *out_count, struct sgss_error *err);
 
 /**
  * Writes entry `index` of `list` to `*out_info`. Its `addr` is borrowed from the list.
+ *
+ * Ownership: `*out_info` is the caller's copy, but its `addr` is borrowed from `list`:
+ * valid until `sgss_addrinfo_list_free(list)`, never passed to `sgss_address_free` (nor to
+ * a setter); copy it with `sgss_address_clone` to keep it longer.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`list`, `out_info`), `SGSS_RESULT_INVALID_ARGUMENT`
  * (`index` past the end).
@@ -506,6 +578,8 @@ sgss_result sgss_addrinfo_list_get(const struct sgss_addrinfo_list *list, size_t
  * Writes the canonical name of entry `index` into `buf` (same buffer rules as
  * `sgss_address_host_text`). Only present when the hints asked for `AI_CANONNAME`.
  *
+ * Ownership: `list` is borrowed for the call; the name is copied into the caller's `buf`.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`index` past the
  * end), `SGSS_RESULT_NOT_FOUND` (no canonical name), `SGSS_RESULT_BUFFER_TOO_SMALL`.
  */
@@ -513,6 +587,10 @@ sgss_result sgss_addrinfo_list_canonname(const struct sgss_addrinfo_list *list, 
 
 /**
  * Frees a list and every address in it. NULL is ignored; never use `list` afterwards.
+ *
+ * Ownership: ends the caller's ownership of a list from `sgss_getaddrinfo`: call it once
+ * per list. Every `addr` borrowed from it through `sgss_addrinfo_list_get` is freed with
+ * it and must no longer be used; copies made with `sgss_address_clone` stay valid.
  */
 void sgss_addrinfo_list_free(struct sgss_addrinfo_list *list);
 
@@ -666,10 +744,11 @@ sgss_result sgss_socket_set_ipv6_only(const struct sgss_socket *socket, bool val
 sgss_result sgss_socket_get_ttl(const struct sgss_socket *socket, uint32_t *out_value, struct sgss_error *err);
 
 /**
- * Sets the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets).
+ * Sets the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets):
+ * 1 to 255.
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
- * `SGSS_RESULT_OS_ERROR`.
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+ * than 255; nothing changes), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_ttl(const struct sgss_socket *socket, uint32_t value, struct sgss_error *err);
 
@@ -683,9 +762,11 @@ sgss_result sgss_socket_set_ttl(const struct sgss_socket *socket, uint32_t value
 sgss_result sgss_socket_get_recv_buffer_size(const struct sgss_socket *socket, size_t *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set).
+ * Sets `SO_RCVBUF`: the receive buffer size in bytes, 1 to `INT_MAX` (Linux reports double
+ * the size set).
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+ * than `INT_MAX`, never wrapped; nothing changes), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_recv_buffer_size(const struct sgss_socket *socket, size_t value, struct sgss_error *err);
@@ -700,9 +781,11 @@ sgss_result sgss_socket_set_recv_buffer_size(const struct sgss_socket *socket, s
 sgss_result sgss_socket_get_send_buffer_size(const struct sgss_socket *socket, size_t *out_value, struct sgss_error *err);
 
 /**
- * Sets `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set).
+ * Sets `SO_SNDBUF`: the send buffer size in bytes, 1 to `INT_MAX` (Linux reports double the
+ * size set).
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+ * than `INT_MAX`, never wrapped; nothing changes), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_send_buffer_size(const struct sgss_socket *socket, size_t value, struct sgss_error *err);
@@ -722,7 +805,7 @@ sgss_result sgss_socket_get_recv_timeout(const struct sgss_socket *socket, doubl
  * timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
- * (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+ * (negative, NaN, infinite or too large; nothing changes), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_recv_timeout(const struct sgss_socket *socket, double value, struct sgss_error *err);
@@ -741,7 +824,7 @@ sgss_result sgss_socket_get_send_timeout(const struct sgss_socket *socket, doubl
  * (wait forever).
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
- * (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+ * (negative, NaN, infinite or too large; nothing changes), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_send_timeout(const struct sgss_socket *socket, double value, struct sgss_error *err);
@@ -758,19 +841,21 @@ sgss_result sgss_socket_get_linger(const struct sgss_socket *socket, double *out
 
 /**
  * Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
- * means off (the default background close), 0 resets the connection on close.
+ * means off (the default background close), 0 resets the connection on close. The OS keeps
+ * whole seconds: a positive fraction is rounded up (0.5 is 1 second), so a lingering close
+ * never becomes a reset.
  *
- * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or
- * too large), `SGSS_RESULT_CLOSED`,
- * `SGSS_RESULT_OS_ERROR`.
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN, or
+ * more than the OS holds: `INT_MAX` seconds, 65535 on Windows; nothing changes),
+ * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_linger(const struct sgss_socket *socket, double value, struct sgss_error *err);
 
 /**
  * Waits until a socket in `read` is readable (data, a connection to accept, or the end of
  * a stream), one in `write` writable, or one in `except` has an exceptional condition
- * (out-of-band data); or until `timeout` seconds pass (0 polls once, a negative value
- * waits forever).
+ * (out-of-band data); or until `timeout` seconds pass (0 polls once; a negative value,
+ * infinity or a value too large for the OS waits forever).
  *
  * Each list is an array of socket handles with its count: `*read_count` entries of `read`,
  * and so on. A NULL count means an empty list (the array is then ignored). On success
@@ -789,8 +874,11 @@ sgss_result sgss_select(const struct sgss_socket **read, size_t *read_count, con
  * Creates a socket from the C numbers: `family` (`AF_INET`, `AF_INET6`, `AF_UNIX`, ...),
  * `type` (`SOCK_STREAM`, `SOCK_DGRAM`, ...) and `protocol` (0 for the default).
  *
- * The socket is blocking, close-on-exec and never raises `SIGPIPE`. On success `*out` is
- * a new socket the caller frees with `sgss_socket_free`.
+ * The socket is blocking, close-on-exec and never raises `SIGPIPE`.
+ *
+ * Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+ * until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+ * `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR` (e.g.
  * `EAFNOSUPPORT`, `EPROTONOSUPPORT`, `EMFILE`, `EACCES` for raw sockets).
@@ -798,16 +886,22 @@ sgss_result sgss_select(const struct sgss_socket **read, size_t *read_count, con
 sgss_result sgss_socket_new(int32_t family, int32_t type, int32_t protocol, struct sgss_socket **out, struct sgss_error *err);
 
 /**
- * Creates a TCP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
- * socket the caller frees with `sgss_socket_free`.
+ * Creates a TCP socket, IPv6 if `ipv6` is true, else IPv4.
+ *
+ * Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+ * until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+ * `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_tcp(bool ipv6, struct sgss_socket **out, struct sgss_error *err);
 
 /**
- * Creates a UDP socket, IPv6 if `ipv6` is true, else IPv4. On success `*out` is a new
- * socket the caller frees with `sgss_socket_free`.
+ * Creates a UDP socket, IPv6 if `ipv6` is true, else IPv4.
+ *
+ * Ownership: on success the caller owns `*out` (an owned handle, independent of any other)
+ * until it passes it to `sgss_socket_free` or `sgss_socket_into_descriptor`; on failure
+ * `*out` is unchanged.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR`.
  */
@@ -817,6 +911,11 @@ sgss_result sgss_socket_udp(bool ipv6, struct sgss_socket **out, struct sgss_err
  * Closes the socket and frees the handle. NULL is ignored. Errors from closing are not
  * reported: call `sgss_socket_close` first to see them. The handle must not be in use by
  * another thread, and must not be used afterwards.
+ *
+ * Ownership: ends the caller's ownership of `socket` (from any socket constructor,
+ * `sgss_socket_accept` or `sgss_socket_from_descriptor`): call it once per socket.
+ * Addresses obtained from the socket are owned handles of their own and stay valid;
+ * descriptors lent by `sgss_socket_descriptor` are closed.
  */
 void sgss_socket_free(struct sgss_socket *socket);
 
@@ -824,6 +923,9 @@ void sgss_socket_free(struct sgss_socket *socket);
  * Closes the OS socket. The handle stays valid (free it with `sgss_socket_free`); every
  * later call on it gives `SGSS_RESULT_CLOSED`. No other thread may use the socket during
  * this call.
+ *
+ * Ownership: the caller still owns `socket` afterwards and frees it with
+ * `sgss_socket_free`; a descriptor lent by `sgss_socket_descriptor` is closed.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED` (already closed),
  * `SGSS_RESULT_OS_ERROR` (what close(2) reported; the socket is closed all the same).
@@ -833,6 +935,9 @@ sgss_result sgss_socket_close(struct sgss_socket *socket, struct sgss_error *err
 /**
  * Writes whether `sgss_socket_close` was called to `*out_closed`.
  *
+ * Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+ * nothing is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_closed`).
  */
 sgss_result sgss_socket_is_closed(const struct sgss_socket *socket, bool *out_closed, struct sgss_error *err);
@@ -840,6 +945,10 @@ sgss_result sgss_socket_is_closed(const struct sgss_socket *socket, bool *out_cl
 /**
  * Writes the OS descriptor (a file descriptor; a `SOCKET` on Windows) to `*out_fd`, for
  * use with the host's own event loop. The socket still owns it: do not close it.
+ *
+ * Ownership: `socket` is borrowed for the call. The descriptor is lent, not given: it is
+ * valid until `sgss_socket_close`, `sgss_socket_free` or `sgss_socket_into_descriptor` on
+ * `socket`; never close it yourself.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`.
  */
@@ -849,12 +958,18 @@ sgss_result sgss_socket_descriptor(const struct sgss_socket *socket, int64_t *ou
  * Writes the family given at creation (`AF_INET`, ...) to `*out_family` and the type
  * (`SOCK_STREAM`, ...) to `*out_type`. Works on a closed socket too.
  *
+ * Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+ * nothing is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_family`, `out_type`).
  */
 sgss_result sgss_socket_kind(const struct sgss_socket *socket, int32_t *out_family, int32_t *out_type, struct sgss_error *err);
 
 /**
  * Binds the socket to `addr` (any family).
+ *
+ * Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
+ * socket keeps no pointer to `addr`, which the caller may free right after.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
  * `EADDRINUSE`, `EACCES`, `EINVAL` when already bound).
@@ -865,6 +980,9 @@ sgss_result sgss_socket_bind(const struct sgss_socket *socket, const struct sgss
  * Binds the socket to `port` on the wildcard address of its own family (`0.0.0.0` or
  * `::`). Port 0 lets the OS choose; read it back with `sgss_socket_local_address`.
  *
+ * Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+ * nothing is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_INVALID_ARGUMENT`
  * (not an IPv4/IPv6 socket), `SGSS_RESULT_OS_ERROR`.
  */
@@ -872,6 +990,9 @@ sgss_result sgss_socket_bind_port(const struct sgss_socket *socket, uint16_t por
 
 /**
  * Starts listening for connections with a queue of `backlog`.
+ *
+ * Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+ * nothing is kept.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
  * `EOPNOTSUPP` on a datagram socket).
@@ -884,6 +1005,10 @@ sgss_result sgss_socket_listen(const struct sgss_socket *socket, int32_t backlog
  * receive timeout (or forever); a non-blocking listener reports `SGSS_RESULT_WOULD_BLOCK`
  * when nobody is waiting.
  *
+ * Ownership: `socket` is borrowed for the call. On success the caller owns `*out_socket`
+ * (free with `sgss_socket_free`) and `*out_peer` (free with `sgss_address_free`); both are
+ * independent of `socket`, which may be freed first. On failure neither is written.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_socket`), `SGSS_RESULT_CLOSED`,
  * `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g. `EINVAL` when not listening).
  */
@@ -895,6 +1020,9 @@ sgss_result sgss_socket_accept(const struct sgss_socket *socket, struct sgss_soc
  * `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_select` and
  * `sgss_socket_pending_error`).
  *
+ * Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
+ * caller may free `addr` right after.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`,
  * `SGSS_RESULT_OS_ERROR` (e.g. `ECONNREFUSED`, `ETIMEDOUT`, `EINPROGRESS`).
  */
@@ -905,6 +1033,8 @@ sgss_result sgss_socket_connect(const struct sgss_socket *socket, const struct s
  * sent (possibly fewer than `len`). `flags` are `MSG_*` values (0 for none); `SIGPIPE` is
  * never raised.
  *
+ * Ownership: `socket` and `buf` are borrowed for the call only.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_sent`, `buf` with `len > 0`),
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (non-blocking or send timeout),
  * `SGSS_RESULT_OS_ERROR` (e.g. `EPIPE`, `ECONNRESET`, `ENOTCONN`).
@@ -913,6 +1043,9 @@ sgss_result sgss_socket_send(const struct sgss_socket *socket, const void *buf, 
 
 /**
  * Sends `len` bytes from `buf` to `addr`; `*out_sent` receives how many were sent.
+ *
+ * Ownership: `socket`, `buf` and `addr` (owned or borrowed) are borrowed for the call
+ * only.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `addr`, `out_sent`, `buf` with `len > 0`),
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g.
@@ -928,6 +1061,8 @@ sgss_result sgss_socket_sendto(const struct sgss_socket *socket, const void *buf
  * datagram socket an empty datagram is `SGSS_RESULT_OK` with 0 bytes. Waits up to the
  * receive timeout (or forever).
  *
+ * Ownership: `socket` and `buf` are borrowed for the call only.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (nothing arrived in time / non-blocking),
  * `SGSS_RESULT_OS_ERROR` (e.g. `ECONNRESET`, `ENOTCONN`).
@@ -940,6 +1075,10 @@ sgss_result sgss_socket_recv(const struct sgss_socket *socket, void *buf, size_t
  * sender's address overwrites `*from` (an address the caller made and owns, e.g. with
  * `sgss_address_from_u32(0, 0, ...)`; no allocation per datagram).
  *
+ * Ownership: `socket`, `buf` and `from` are borrowed for the call only: `from` stays the
+ * caller's (never a list's borrowed `const` address), its value is overwritten, no pointer
+ * to it is kept.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR`.
  */
@@ -947,6 +1086,9 @@ sgss_result sgss_socket_recvfrom(const struct sgss_socket *socket, void *buf, si
 
 /**
  * Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both (`SHUT_RDWR`).
+ *
+ * Ownership: `socket` is borrowed for the call only; the caller keeps owning it and
+ * nothing is kept.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_INVALID_ARGUMENT` (`how` is not a
  * `SHUT_*` value), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g. `ENOTCONN`).
@@ -956,6 +1098,9 @@ sgss_result sgss_socket_shutdown(const struct sgss_socket *socket, int32_t how, 
 /**
  * Writes a new address of the connected peer to `*out`; the caller frees it.
  *
+ * Ownership: `socket` is borrowed for the call. On success the caller owns `*out`, an
+ * address independent of `socket`, and frees it with `sgss_address_free`.
+ *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`
  * (`ENOTCONN` when not connected).
  */
@@ -964,6 +1109,9 @@ sgss_result sgss_socket_peer_address(const struct sgss_socket *socket, struct sg
 /**
  * Writes a new address of the local end to `*out` (after binding port 0 it has the port
  * the OS chose); the caller frees it.
+ *
+ * Ownership: `socket` is borrowed for the call. On success the caller owns `*out`, an
+ * address independent of `socket`, and frees it with `sgss_address_free`.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
  */

@@ -1,40 +1,91 @@
 //! Socket options of SPEC §4: one `sgss_socket_get_*` / `sgss_socket_set_*` pair each.
 //!
-//! Every getter asks the OS and writes the value to its out-parameter; every setter reports
-//! what the OS said. Timeouts and linger are real seconds, as in the SGScript module.
+//! Every pair is a one-line call through core's option table
+//! ([`sgssockets_core::SOCKET_OPTIONS`]), so C accepts and refuses exactly the values the
+//! SGScript properties do: the conversions and range checks (timeouts, linger, buffer
+//! sizes, hop limits) live in core's `convert` only. Every getter asks the OS and writes
+//! the value to its out-parameter; every setter reports what the OS said, and an
+//! out-of-range value is `SGSS_RESULT_INVALID_ARGUMENT` and changes nothing. Timeouts and
+//! linger are real seconds, as in the SGScript module.
 
-use std::time::Duration;
+use std::mem::MaybeUninit;
 
-use sgssockets_core::{time, Socket};
+use sgssockets_core::{convert, socket_option, OptionValue, Socket, SocketOption};
 
 use crate::boundary::{ffi_boundary, try_out, try_ref};
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
 
-/// `SO_LINGER` as seconds: negative (-1) when off.
-fn linger_secs(linger: Option<Duration>) -> f64 {
-    linger.map_or(-1.0, |d| d.as_secs_f64())
+/// The entry of core's option table called `name` (a script property name).
+fn option(name: &'static str) -> Result<&'static SocketOption, Failure> {
+    socket_option(name).ok_or_else(|| Failure::NotFound(format!("socket option {name:?}")))
 }
 
-/// Seconds from C as a linger setting: negative is off, NaN and huge values are rejected.
-fn linger_from_secs(secs: f64) -> Result<Option<Duration>, Failure> {
-    if secs.is_nan() {
-        return Err(Failure::Invalid(
-            "NaN is not a number of seconds".to_owned(),
-        ));
-    }
-    if secs < 0.0 {
-        return Ok(None);
-    }
-    Duration::try_from_secs_f64(secs)
-        .map(Some)
-        .map_err(|_| Failure::Invalid(format!("{secs} seconds is too large")))
+/// Sets option `name` of `socket` to `value` through core's table (range checks there).
+fn set(socket: &Socket, name: &'static str, value: OptionValue) -> Result<(), Failure> {
+    option(name)?.set(socket, value).map_err(Failure::from)
 }
 
-/// Pending error (`SO_ERROR`) of `socket` as a code, 0 when there is none.
-fn pending_code(socket: &Socket) -> Result<i32, Failure> {
-    let pending = socket.take_error().map_err(Failure::from)?;
-    Ok(pending.map_or(0, |error| error.code()))
+/// Reads option `name` of `socket` through core's table.
+fn get(socket: &Socket, name: &'static str) -> Result<OptionValue, Failure> {
+    option(name)?.get(socket).map_err(Failure::from)
+}
+
+/// The failure for a table entry whose value is not of the kind its C function expects
+/// (a bug: `options_match_core_table` checks every name and kind).
+fn wrong_kind(name: &'static str, value: OptionValue) -> Failure {
+    Failure::Invalid(format!("socket option {name:?} gave {value:?}"))
+}
+
+/// Reads boolean option `name` into `out`.
+fn get_bool(
+    socket: &Socket,
+    name: &'static str,
+    out: &mut MaybeUninit<bool>,
+) -> Result<(), Failure> {
+    match get(socket, name)? {
+        OptionValue::Bool(on) => {
+            out.write(on);
+            Ok(())
+        }
+        other => Err(wrong_kind(name, other)),
+    }
+}
+
+/// Reads integer option `name` into `out` (a C integer type that holds every value the
+/// option can have).
+fn get_int<T: TryFrom<i64>>(
+    socket: &Socket,
+    name: &'static str,
+    out: &mut MaybeUninit<T>,
+) -> Result<(), Failure> {
+    match get(socket, name)? {
+        OptionValue::Int(int) => {
+            let value = T::try_from(int).map_err(|_| {
+                Failure::Invalid(format!(
+                    "socket option {name:?} is {int}, out of range here"
+                ))
+            })?;
+            out.write(value);
+            Ok(())
+        }
+        other => Err(wrong_kind(name, other)),
+    }
+}
+
+/// Reads seconds option `name` into `out`.
+fn get_seconds(
+    socket: &Socket,
+    name: &'static str,
+    out: &mut MaybeUninit<f64>,
+) -> Result<(), Failure> {
+    match get(socket, name)? {
+        OptionValue::Seconds(secs) => {
+            out.write(secs);
+            Ok(())
+        }
+        other => Err(wrong_kind(name, other)),
+    }
 }
 
 /// Takes the pending error of the socket (`SO_ERROR`, e.g. the outcome of a non-blocking
@@ -49,10 +100,7 @@ pub unsafe extern "C" fn sgss_socket_pending_error(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_code);
-        out.write(pending_code(socket)?);
-        Ok(())
+        get_int(try_ref!(socket), "error", try_out!(out_code))
     })
 }
 
@@ -68,10 +116,7 @@ pub unsafe extern "C" fn sgss_socket_get_blocking(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.is_blocking().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "blocking", try_out!(out_value))
     })
 }
 
@@ -87,8 +132,7 @@ pub unsafe extern "C" fn sgss_socket_set_blocking(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_blocking(value).map_err(Failure::from)
+        set(try_ref!(socket), "blocking", OptionValue::Bool(value))
     })
 }
 
@@ -104,10 +148,7 @@ pub unsafe extern "C" fn sgss_socket_get_broadcast(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.broadcast().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "broadcast", try_out!(out_value))
     })
 }
 
@@ -122,8 +163,7 @@ pub unsafe extern "C" fn sgss_socket_set_broadcast(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_broadcast(value).map_err(Failure::from)
+        set(try_ref!(socket), "broadcast", OptionValue::Bool(value))
     })
 }
 
@@ -139,10 +179,7 @@ pub unsafe extern "C" fn sgss_socket_get_reuse_addr(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.reuse_addr().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "reuse_addr", try_out!(out_value))
     })
 }
 
@@ -157,8 +194,7 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_addr(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_reuse_addr(value).map_err(Failure::from)
+        set(try_ref!(socket), "reuse_addr", OptionValue::Bool(value))
     })
 }
 
@@ -174,10 +210,7 @@ pub unsafe extern "C" fn sgss_socket_get_reuse_port(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.reuse_port().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "reuse_port", try_out!(out_value))
     })
 }
 
@@ -193,8 +226,7 @@ pub unsafe extern "C" fn sgss_socket_set_reuse_port(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_reuse_port(value).map_err(Failure::from)
+        set(try_ref!(socket), "reuse_port", OptionValue::Bool(value))
     })
 }
 
@@ -210,10 +242,7 @@ pub unsafe extern "C" fn sgss_socket_get_nodelay(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.nodelay().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "nodelay", try_out!(out_value))
     })
 }
 
@@ -228,8 +257,7 @@ pub unsafe extern "C" fn sgss_socket_set_nodelay(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_nodelay(value).map_err(Failure::from)
+        set(try_ref!(socket), "nodelay", OptionValue::Bool(value))
     })
 }
 
@@ -245,10 +273,7 @@ pub unsafe extern "C" fn sgss_socket_get_keepalive(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.keepalive().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "keepalive", try_out!(out_value))
     })
 }
 
@@ -263,8 +288,7 @@ pub unsafe extern "C" fn sgss_socket_set_keepalive(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_keepalive(value).map_err(Failure::from)
+        set(try_ref!(socket), "keepalive", OptionValue::Bool(value))
     })
 }
 
@@ -280,10 +304,7 @@ pub unsafe extern "C" fn sgss_socket_get_ipv6_only(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.ipv6_only().map_err(Failure::from)?);
-        Ok(())
+        get_bool(try_ref!(socket), "ipv6_only", try_out!(out_value))
     })
 }
 
@@ -299,8 +320,7 @@ pub unsafe extern "C" fn sgss_socket_set_ipv6_only(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_ipv6_only(value).map_err(Failure::from)
+        set(try_ref!(socket), "ipv6_only", OptionValue::Bool(value))
     })
 }
 
@@ -316,17 +336,15 @@ pub unsafe extern "C" fn sgss_socket_get_ttl(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.ttl().map_err(Failure::from)?);
-        Ok(())
+        get_int(try_ref!(socket), "ttl", try_out!(out_value))
     })
 }
 
-/// Sets the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets).
+/// Sets the hop limit of outgoing packets (`IP_TTL`, or `IPV6_UNICAST_HOPS` on IPv6 sockets):
+/// 1 to 255.
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
-/// `SGSS_RESULT_OS_ERROR`.
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+/// than 255; nothing changes), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_ttl(
     socket: *const sgss_socket,
@@ -334,8 +352,7 @@ pub unsafe extern "C" fn sgss_socket_set_ttl(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_ttl(value).map_err(Failure::from)
+        set(try_ref!(socket), "ttl", OptionValue::Int(value.into()))
     })
 }
 
@@ -351,16 +368,15 @@ pub unsafe extern "C" fn sgss_socket_get_recv_buffer_size(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.recv_buffer_size().map_err(Failure::from)?);
-        Ok(())
+        get_int(try_ref!(socket), "recv_buffer_size", try_out!(out_value))
     })
 }
 
-/// Sets `SO_RCVBUF`: the receive buffer size in bytes (Linux reports double the size set).
+/// Sets `SO_RCVBUF`: the receive buffer size in bytes, 1 to `INT_MAX` (Linux reports double
+/// the size set).
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+/// than `INT_MAX`, never wrapped; nothing changes), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_recv_buffer_size(
@@ -369,8 +385,11 @@ pub unsafe extern "C" fn sgss_socket_set_recv_buffer_size(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_recv_buffer_size(value).map_err(Failure::from)
+        set(
+            try_ref!(socket),
+            "recv_buffer_size",
+            OptionValue::Int(convert::int_from_buffer_size(value)),
+        )
     })
 }
 
@@ -386,16 +405,15 @@ pub unsafe extern "C" fn sgss_socket_get_send_buffer_size(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.send_buffer_size().map_err(Failure::from)?);
-        Ok(())
+        get_int(try_ref!(socket), "send_buffer_size", try_out!(out_value))
     })
 }
 
-/// Sets `SO_SNDBUF`: the send buffer size in bytes (Linux reports double the size set).
+/// Sets `SO_SNDBUF`: the send buffer size in bytes, 1 to `INT_MAX` (Linux reports double the
+/// size set).
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (0 or more
+/// than `INT_MAX`, never wrapped; nothing changes), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_send_buffer_size(
@@ -404,8 +422,11 @@ pub unsafe extern "C" fn sgss_socket_set_send_buffer_size(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket.set_send_buffer_size(value).map_err(Failure::from)
+        set(
+            try_ref!(socket),
+            "send_buffer_size",
+            OptionValue::Int(convert::int_from_buffer_size(value)),
+        )
     })
 }
 
@@ -422,15 +443,7 @@ pub unsafe extern "C" fn sgss_socket_get_recv_timeout(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(
-            socket
-                .recv_timeout()
-                .map(time::secs_from_timeout)
-                .map_err(Failure::from)?,
-        );
-        Ok(())
+        get_seconds(try_ref!(socket), "recv_timeout", try_out!(out_value))
     })
 }
 
@@ -438,7 +451,7 @@ pub unsafe extern "C" fn sgss_socket_get_recv_timeout(
 /// timeout (wait forever). A receive that times out gives `SGSS_RESULT_WOULD_BLOCK`.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
-/// (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+/// (negative, NaN, infinite or too large; nothing changes), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_recv_timeout(
@@ -447,10 +460,11 @@ pub unsafe extern "C" fn sgss_socket_set_recv_timeout(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket
-            .set_recv_timeout(time::timeout_from_secs(value)?)
-            .map_err(Failure::from)
+        set(
+            try_ref!(socket),
+            "recv_timeout",
+            OptionValue::Seconds(value),
+        )
     })
 }
 
@@ -466,15 +480,7 @@ pub unsafe extern "C" fn sgss_socket_get_send_timeout(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(
-            socket
-                .send_timeout()
-                .map(time::secs_from_timeout)
-                .map_err(Failure::from)?,
-        );
-        Ok(())
+        get_seconds(try_ref!(socket), "send_timeout", try_out!(out_value))
     })
 }
 
@@ -482,7 +488,7 @@ pub unsafe extern "C" fn sgss_socket_get_send_timeout(
 /// (wait forever).
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT`
-/// (negative, NaN or too large), `SGSS_RESULT_CLOSED`,
+/// (negative, NaN, infinite or too large; nothing changes), `SGSS_RESULT_CLOSED`,
 /// `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_send_timeout(
@@ -491,10 +497,11 @@ pub unsafe extern "C" fn sgss_socket_set_send_timeout(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket
-            .set_send_timeout(time::timeout_from_secs(value)?)
-            .map_err(Failure::from)
+        set(
+            try_ref!(socket),
+            "send_timeout",
+            OptionValue::Seconds(value),
+        )
     })
 }
 
@@ -511,19 +518,18 @@ pub unsafe extern "C" fn sgss_socket_get_linger(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        let out = try_out!(out_value);
-        out.write(socket.linger().map(linger_secs).map_err(Failure::from)?);
-        Ok(())
+        get_seconds(try_ref!(socket), "linger", try_out!(out_value))
     })
 }
 
 /// Sets `SO_LINGER`: how long close waits for unsent data, in seconds; a negative value
-/// means off (the default background close), 0 resets the connection on close.
+/// means off (the default background close), 0 resets the connection on close. The OS keeps
+/// whole seconds: a positive fraction is rounded up (0.5 is 1 second), so a lingering close
+/// never becomes a reset.
 ///
-/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN or
-/// too large), `SGSS_RESULT_CLOSED`,
-/// `SGSS_RESULT_OS_ERROR`.
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (NaN, or
+/// more than the OS holds: `INT_MAX` seconds, 65535 on Windows; nothing changes),
+/// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_socket_set_linger(
     socket: *const sgss_socket,
@@ -531,9 +537,36 @@ pub unsafe extern "C" fn sgss_socket_set_linger(
     err: *mut sgss_error,
 ) -> sgss_result {
     ffi_boundary!(err, {
-        let socket = try_ref!(socket);
-        socket
-            .set_linger(linger_from_secs(value)?)
-            .map_err(Failure::from)
+        set(try_ref!(socket), "linger", OptionValue::Seconds(value))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use sgssockets_core::{socket_option, OptionKind};
+
+    /// Every name the functions above use is in core's table, with the kind they read.
+    #[test]
+    fn options_match_core_table() {
+        use OptionKind::{Bool, Int, Seconds};
+        for (name, kind) in [
+            ("error", Int),
+            ("blocking", Bool),
+            ("broadcast", Bool),
+            ("reuse_addr", Bool),
+            ("reuse_port", Bool),
+            ("nodelay", Bool),
+            ("keepalive", Bool),
+            ("ipv6_only", Bool),
+            ("ttl", Int),
+            ("recv_buffer_size", Int),
+            ("send_buffer_size", Int),
+            ("recv_timeout", Seconds),
+            ("send_timeout", Seconds),
+            ("linger", Seconds),
+        ] {
+            let option = socket_option(name).unwrap_or_else(|| panic!("no option {name}"));
+            assert_eq!(option.kind, kind, "{name}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sgssockets_core::{select, Socket};
+use sgssockets_core::{convert, select, Socket};
 
 use crate::boundary::{ffi_boundary, try_out, Handle};
 use crate::result::{sgss_error, sgss_result, Failure};
@@ -74,23 +74,21 @@ impl<'a> List<'a> {
     }
 }
 
-/// The wait from C seconds: negative is "forever", NaN and huge values are rejected.
+/// The wait from C seconds: negative is "forever" (this function's documented contract),
+/// everything else goes through core's one rule for calls that wait
+/// ([`convert::wait_timeout_from_secs`]): 0 polls once, NaN is rejected, values too large
+/// for the OS wait forever.
 fn wait_from_secs(timeout: f64) -> Result<Option<Duration>, Failure> {
-    if timeout.is_nan() {
-        return Err(Failure::Invalid("the timeout is NaN".to_owned()));
-    }
     if timeout < 0.0 {
         return Ok(None);
     }
-    Duration::try_from_secs_f64(timeout)
-        .map(Some)
-        .map_err(|_| Failure::Invalid(format!("a timeout of {timeout} s is too large")))
+    convert::wait_timeout_from_secs(timeout).map_err(Failure::from)
 }
 
 /// Waits until a socket in `read` is readable (data, a connection to accept, or the end of
 /// a stream), one in `write` writable, or one in `except` has an exceptional condition
-/// (out-of-band data); or until `timeout` seconds pass (0 polls once, a negative value
-/// waits forever).
+/// (out-of-band data); or until `timeout` seconds pass (0 polls once; a negative value,
+/// infinity or a value too large for the OS waits forever).
 ///
 /// Each list is an array of socket handles with its count: `*read_count` entries of `read`,
 /// and so on. A NULL count means an empty list (the array is then ignored). On success

@@ -3,19 +3,15 @@
 //! failures, whose `EAI_*` codes the OS error table does not describe, the resolver's own
 //! text is kept too.
 //!
-//! An engine's entry is removed when the engine is destroyed: [`install`] puts a small
-//! guard object in the engine's registry whose destructor forgets the entry.
+//! An engine's entry is removed when the engine is destroyed, by the guard object that
+//! [`crate::module`] keeps in the engine's registry.
 
 use std::collections::HashMap;
-use std::ffi::c_int;
 use std::sync::{Mutex, PoisonError};
 
 use sgssockets_core::{errno, Error, ErrorCategory};
 
-use crate::context::Ctx;
-use crate::object;
-use crate::raw::{self, sgs_Context, sgs_ObjInterface, sgs_VarObj};
-use crate::trampoline;
+use crate::host::context::Ctx;
 
 /// One engine's last outcome.
 #[derive(Debug, Default)]
@@ -84,66 +80,21 @@ pub fn is_tracked(root: usize) -> bool {
     with_table(|table| table.contains_key(&root))
 }
 
-/// Data of the guard object: the root context whose entry it owns.
-struct EngineGuard {
-    root: usize,
-}
-
-impl Drop for EngineGuard {
-    fn drop(&mut self) {
-        let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(table) = guard.as_mut() {
-            table.remove(&self.root);
-            if table.is_empty() {
-                // The last engine is gone: free the table too (nothing outlives the engines).
-                *guard = None;
-            }
-        }
-    }
-}
-
-unsafe extern "C" fn guard_destruct(raw: *mut sgs_Context, obj: *mut sgs_VarObj) -> c_int {
-    let body = |_ctx: Ctx<'_>| {
-        // SAFETY: `obj` is the object the VM is destroying; its type is GUARD_IFACE.
-        unsafe { object::drop_data::<EngineGuard>(obj, &GUARD_IFACE) };
-        raw::SGS_SUCCESS
-    };
-    // SAFETY: the VM calls destructors with its live context.
-    unsafe { trampoline::enter(raw, trampoline::CALLBACK_PANIC, body) }
-}
-
-static GUARD_IFACE: sgs_ObjInterface = sgs_ObjInterface {
-    name: c"sgssockets_engine_state".as_ptr(),
-    destruct: Some(guard_destruct),
-    gcmark: None,
-    getindex: None,
-    setindex: None,
-    convert: None,
-    serialize: None,
-    dump: None,
-    getnext: None,
-    call: None,
-    expr: None,
-    proplist: std::ptr::null(),
-    parent: std::ptr::null(),
-};
-
-/// Starts this engine's state (code 0) and stores its guard in the engine's registry.
-pub fn install(ctx: &Ctx<'_>) {
-    let root = ctx.root();
+/// Starts the state of the engine whose root context is `root` (code 0).
+pub fn start(root: usize) {
     with_table(|table| {
         table.insert(root, LastError::default());
     });
-    let raw_ctx = ctx.as_raw();
-    ctx.push_str("sgssockets.engine_state");
-    object::push_new(ctx, &GUARD_IFACE, EngineGuard { root });
-    let key = ctx.variable_at(ctx.stack_size() - 2);
-    let guard = ctx.variable_at(ctx.stack_size() - 1);
-    // SAFETY: live context; the registry, key and value are valid variables (the latter two
-    // held by the stack until popped after the call, the registry by the engine).
-    unsafe {
-        let registry = raw::sgs_Registry(raw_ctx, raw::SGS_REG_ROOT);
-        raw::sgs_SetIndex(raw_ctx, registry, key, guard, 0);
-        raw::sgs_Pop(raw_ctx, 2);
+}
+
+/// Forgets the state of the engine whose root context is `root` (it is being destroyed);
+/// frees the table with the last engine, so nothing outlives the engines.
+pub fn forget(root: usize) {
+    let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(table) = guard.as_mut() {
+        table.remove(&root);
+        if table.is_empty() {
+            *guard = None;
+        }
     }
 }

@@ -6,27 +6,23 @@
 //! and `SD_*` constants, exactly as documented in the project's SPEC (§2–§5).
 //!
 //! Layout, from the C boundary inwards:
-//! - [`raw`]: the `extern "C"` declarations and `#[repr(C)]` types of SGScript's API;
-//! - [`trampoline`]: the one entry path from the VM into Rust, catching panics;
-//! - [`context`] and [`object`]: a small safe layer over the context and native objects;
-//! - the module itself: [`functions`], [`select`], [`address_object`], [`socket_object`],
-//!   [`socket_methods`], [`last_error`] (`socket_error()`'s state) and [`module`].
+//! - [`host`]: the safe layer over SGScript's C API: raw declarations, the panic-catching
+//!   trampoline, the call context, argument readers, the typed object layer
+//!   ([`host::object::NativeType`]) and the one place results and failures are reported;
+//! - [`types`]: the object types, one file each (`socket`, `socket_address`);
+//! - [`functions`] and [`select`]: the global functions;
+//! - [`last_error`]: `socket_error()`'s state; [`module`]: registration.
 //!
 //! All socket logic lives in `sgssockets-core`; this crate only converts values.
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
-pub mod address_object;
-pub mod context;
 pub mod functions;
+pub mod host;
 pub mod last_error;
 pub mod module;
-pub mod object;
-pub mod raw;
 pub mod select;
-pub mod socket_methods;
-pub mod socket_object;
-pub mod trampoline;
+pub mod types;
 
 use std::ffi::c_int;
 
@@ -36,7 +32,7 @@ use std::ffi::c_int;
 /// # Safety
 /// Called by the VM with its live context.
 #[no_mangle]
-pub unsafe extern "C" fn sgscript_main(raw: *mut raw::sgs_Context) -> c_int {
+pub unsafe extern "C" fn sgscript_main(raw: *mut host::raw::sgs_Context) -> c_int {
     // SAFETY: the VM passes its live context (contract).
-    unsafe { trampoline::enter(raw, raw::SGS_EINPROC, module::register) }
+    unsafe { host::trampoline::enter(raw, host::raw::SGS_EINPROC, module::register) }
 }

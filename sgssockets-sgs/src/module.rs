@@ -1,37 +1,18 @@
-//! Registration: the function table, the constants and the two object types, and the
+//! Registration: the functions, the constants and the object types, and the
 //! `sgscript_main` entry point's body.
 
-use std::ffi::{c_int, CString};
+use std::ffi::{c_int, CStr, CString};
 use std::sync::OnceLock;
 
 use sgssockets_core::constants;
 
-use crate::address_object::ADDRESS_IFACE;
-use crate::context::Ctx;
-use crate::functions::{
-    sgs_socket, sgs_socket_address, sgs_socket_address_frombytes, sgs_socket_error,
-    sgs_socket_getaddrinfo, sgs_socket_geterrnobyname, sgs_socket_gethostname, sgs_socket_tcp,
-    sgs_socket_udp,
-};
+use crate::functions::FUNCTIONS;
+use crate::host::context::Ctx;
+use crate::host::object::{native_interface, push_object, register_type, NativeType};
+use crate::host::raw::{self, sgs_RegFuncConst, sgs_RegIntConst};
 use crate::last_error;
-use crate::object::iface_ptr;
-use crate::raw::{self, sgs_RegFuncConst, sgs_RegIntConst};
-use crate::select::sgs_socket_select;
-use crate::socket_object::SOCKET_IFACE;
-
-/// The functions the module defines, by script name.
-const FUNCTIONS: &[(&std::ffi::CStr, raw::sgs_CFunc)] = &[
-    (c"socket_error", sgs_socket_error),
-    (c"socket_geterrnobyname", sgs_socket_geterrnobyname),
-    (c"socket_address", sgs_socket_address),
-    (c"socket_address_frombytes", sgs_socket_address_frombytes),
-    (c"socket_getaddrinfo", sgs_socket_getaddrinfo),
-    (c"socket_gethostname", sgs_socket_gethostname),
-    (c"socket", sgs_socket),
-    (c"socket_tcp", sgs_socket_tcp),
-    (c"socket_udp", sgs_socket_udp),
-    (c"socket_select", sgs_socket_select),
-];
+use crate::types::address::AddressObject;
+use crate::types::socket::SocketObject;
 
 /// The constant names as C strings, made once (the VM copies names, but keeping them
 /// for the process lifetime costs nothing and is always safe).
@@ -60,9 +41,9 @@ pub fn register(ctx: Ctx<'_>) -> c_int {
 
     let functions: Vec<sgs_RegFuncConst> = FUNCTIONS
         .iter()
-        .map(|(name, func)| sgs_RegFuncConst {
-            name: name.as_ptr(),
-            value: Some(*func),
+        .map(|function| sgs_RegFuncConst {
+            name: function.name.as_ptr(),
+            value: Some(function.func),
         })
         .collect();
     let ints: Vec<sgs_RegIntConst> = constant_names()
@@ -73,18 +54,47 @@ pub fn register(ctx: Ctx<'_>) -> c_int {
             value: i64::from(*value),
         })
         .collect();
-    // SAFETY: live context; the lists are valid for their lengths; interfaces and names
-    // are 'static.
+    register_type::<SocketObject>(&ctx);
+    register_type::<AddressObject>(&ctx);
+    // SAFETY: live context; the lists are valid for their lengths; names are 'static.
     unsafe {
-        raw::sgs_RegisterType(ctx.as_raw(), c"socket".as_ptr(), iface_ptr(&SOCKET_IFACE));
-        raw::sgs_RegisterType(
-            ctx.as_raw(),
-            c"socket_address".as_ptr(),
-            iface_ptr(&ADDRESS_IFACE),
-        );
         raw::sgs_RegFuncConsts(ctx.as_raw(), functions.as_ptr(), functions.len() as c_int);
         raw::sgs_RegIntConsts(ctx.as_raw(), ints.as_ptr(), ints.len() as c_int);
     }
-    last_error::install(&ctx);
+    install_engine_state(&ctx);
     raw::SGS_SUCCESS
+}
+
+/// Kept in the engine's registry: when the engine is destroyed, so is this object, and
+/// its drop forgets the engine's `socket_error()` state.
+struct EngineGuard {
+    root: usize,
+}
+
+impl Drop for EngineGuard {
+    fn drop(&mut self) {
+        last_error::forget(self.root);
+    }
+}
+
+impl NativeType for EngineGuard {
+    const NAME: &'static CStr = c"sgssockets_engine_state";
+    native_interface!(EngineGuard);
+}
+
+/// Starts this engine's `socket_error()` state and stores its guard in the registry.
+fn install_engine_state(ctx: &Ctx<'_>) {
+    let root = ctx.root();
+    last_error::start(root);
+    ctx.push_str("sgssockets.engine_state");
+    push_object(ctx, EngineGuard { root });
+    let key = ctx.variable_at(ctx.stack_size() - 2);
+    let guard = ctx.variable_at(ctx.stack_size() - 1);
+    // SAFETY: live context; the registry, key and value are valid variables (the latter two
+    // held by the stack until popped after the call, the registry by the engine).
+    unsafe {
+        let registry = raw::sgs_Registry(ctx.as_raw(), raw::SGS_REG_ROOT);
+        raw::sgs_SetIndex(ctx.as_raw(), registry, key, guard, 0);
+        raw::sgs_Pop(ctx.as_raw(), 2);
+    }
 }

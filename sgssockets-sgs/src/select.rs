@@ -2,17 +2,15 @@
 //! waits with core's poll-based `select`, then filters each array in place to its ready
 //! sockets (original order), writing back only the items that move.
 
-use std::ffi::c_int;
 use std::time::Duration;
 
-use sgssockets_core::{errno, select, RawSocket, Selectable};
+use sgssockets_core::{convert, select, Error, RawSocket, Selectable};
 
-use crate::context::{Ctx, HeldVariable};
-use crate::last_error;
-use crate::object;
-use crate::raw::sgs_Variable;
-use crate::socket_object::{SocketCell, SOCKET_IFACE};
-use crate::trampoline::native_function;
+use crate::host::context::{Ctx, HeldVariable};
+use crate::host::object::object_of_variable;
+use crate::host::raw::{self, sgs_Variable};
+use crate::host::report::{Failure, Outcome};
+use crate::types::socket::SocketObject;
 
 /// One array item being waited on.
 struct Entry<'call> {
@@ -33,30 +31,31 @@ impl Selectable for Entry<'_> {
 /// The names of the three lists, for messages.
 const LIST_NAMES: [&str; 3] = ["read", "write", "error"];
 
-/// Reads the sockets of one array; `Err` is the warning text and error code.
+const OP: &str = "socket_select";
+
+/// Reads the sockets of one array.
 fn collect<'call>(
     ctx: &Ctx<'call>,
     array: &sgs_Variable,
     len: usize,
     list: &str,
-) -> Result<Vec<Entry<'call>>, (String, i32)> {
+) -> Outcome<Vec<Entry<'call>>> {
     let mut entries = Vec::with_capacity(len);
     for index in 0..len {
         let not_socket = || {
-            (
+            Failure::invalid(
+                OP,
                 format!("item #{} of '{list}' array is not a socket", index + 1),
-                errno::EINVAL,
             )
         };
         let item = ctx.array_item(array, index).ok_or_else(not_socket)?;
         // SAFETY: `item` holds a reference to the variable for as long as it is used here.
-        let cell =
-            unsafe { object::data_of_variable::<SocketCell>(item.variable(), &SOCKET_IFACE) }
-                .ok_or_else(not_socket)?;
-        let handle = cell.borrow().raw_socket().ok_or_else(|| {
-            (
+        let object = unsafe { object_of_variable::<SocketObject>(item.variable()) }
+            .ok_or_else(not_socket)?;
+        let handle = object.socket().raw_socket().ok_or_else(|| {
+            Failure::warn_with(
+                Error::closed(OP),
                 format!("item #{} of '{list}' array is a closed socket", index + 1),
-                errno::EBADF,
             )
         })?;
         entries.push(Entry {
@@ -79,73 +78,41 @@ fn write_back(ctx: &Ctx<'_>, array: &sgs_Variable, entries: &[Entry<'_>]) {
     ctx.array_truncate(array, entries.len(), len);
 }
 
-/// The timeout argument: `None` waits forever; negative or NaN is refused.
-fn timeout_arg(ctx: &Ctx<'_>, item: i32) -> Result<Option<Duration>, c_int> {
+/// The timeout argument: `None` waits forever (absent, `null`, or too large for the OS);
+/// negative or NaN is refused.
+fn timeout_arg(ctx: &Ctx<'_>, item: i32) -> Outcome<Option<Duration>> {
     if ctx.is_null(item) {
         return Ok(None);
     }
-    let Some(secs) = ctx.real_at(item) else {
-        return Err(ctx.arg_error(item, c"real"));
-    };
-    if secs.is_nan() || secs < 0.0 {
-        last_error::set(ctx, errno::EINVAL);
-        ctx.warn(&format!(
-            "argument 4 (timeout) must be 0 or more seconds, got {secs}"
-        ));
-        ctx.push_int(-1);
-        return Err(1);
-    }
-    Ok(Duration::try_from_secs_f64(secs).ok())
+    let secs = ctx.arg_real(item)?;
+    convert::wait_timeout_from_secs(secs).map_err(|_| {
+        Failure::invalid(
+            OP,
+            format!("argument 4 (timeout) must be 0 or more seconds, got {secs}"),
+        )
+    })
 }
 
-fn socket_select(ctx: Ctx<'_>) -> c_int {
-    ctx.set_function_name(c"socket_select");
-    if !ctx.check_arg_count(3, 4) {
-        return 0;
-    }
-    let mut arrays = [crate::raw::sgs_MakeNull(); 3];
+/// The body of `socket_select`: the total ready count.
+pub fn socket_select(ctx: &Ctx<'_>) -> Outcome<usize> {
+    let mut arrays = [raw::sgs_MakeNull(); 3];
     let mut lens = [0usize; 3];
     for (item, (array, len)) in (0..).zip(arrays.iter_mut().zip(lens.iter_mut())) {
         *array = ctx.variable_at(item);
-        match ctx.array_len(array) {
-            Some(n) => *len = n,
-            None => return ctx.arg_error(item, c"array"),
-        }
+        *len = ctx
+            .array_len(array)
+            .ok_or(Failure::arg_type(item, c"array"))?;
     }
-    let timeout = match timeout_arg(&ctx, 3) {
-        Ok(timeout) => timeout,
-        Err(results) => return results,
-    };
-    let mut lists = Vec::with_capacity(3);
-    for ((array, len), name) in arrays.iter().zip(lens).zip(LIST_NAMES) {
-        match collect(&ctx, array, len, name) {
-            Ok(entries) => lists.push(entries),
-            Err((text, code)) => {
-                last_error::set(&ctx, code);
-                ctx.warn(&text);
-                ctx.push_int(-1);
-                return 1;
-            }
-        }
+    let timeout = timeout_arg(ctx, 3)?;
+    let mut read = collect(ctx, &arrays[0], lens[0], LIST_NAMES[0])?;
+    let mut write = collect(ctx, &arrays[1], lens[1], LIST_NAMES[1])?;
+    let mut error = collect(ctx, &arrays[2], lens[2], LIST_NAMES[2])?;
+    let ready = select(&mut read, &mut write, &mut error, timeout).map_err(|err| {
+        let text = err.to_string();
+        Failure::warn_with(err, text)
+    })?;
+    for (array, entries) in arrays.iter().zip([&read, &write, &error]) {
+        write_back(ctx, array, entries);
     }
-    let [mut read, mut write, mut error]: [Vec<Entry<'_>>; 3] = match lists.try_into() {
-        Ok(lists) => lists,
-        Err(_) => unreachable!("three lists were collected"),
-    };
-    match select(&mut read, &mut write, &mut error, timeout) {
-        Ok(ready) => {
-            for (array, entries) in arrays.iter().zip([&read, &write, &error]) {
-                write_back(&ctx, array, entries);
-            }
-            last_error::set(&ctx, 0);
-            ctx.push_int(i64::try_from(ready).unwrap_or(i64::MAX));
-        }
-        Err(err) => {
-            last_error::set_error(&ctx, &err);
-            ctx.warn(&err.to_string());
-            ctx.push_int(-1);
-        }
-    }
-    1
+    Ok(ready)
 }
-native_function!(sgs_socket_select => socket_select);

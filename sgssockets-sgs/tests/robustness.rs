@@ -3,8 +3,9 @@
 
 mod common;
 use common::*;
-use sgssockets::context::Ctx;
-use sgssockets::{last_error, trampoline};
+use sgssockets::host::context::Ctx;
+use sgssockets::host::trampoline;
+use sgssockets::last_error;
 
 #[test]
 fn a_panic_becomes_an_error_message_and_the_fallback() {

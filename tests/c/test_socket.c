@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -227,6 +229,74 @@ static void test_create_and_errors(void) {
     sgss_socket_free(s);
 }
 
+/* Values the OS cannot hold are SGSS_RESULT_INVALID_ARGUMENT and change nothing: never
+ * wrapped into another valid value (issue 11, items 11 and 12). */
+static void test_option_ranges(sgss_socket *tcp, sgss_socket *udp) {
+    size_t before = 0, size = 0;
+    double secs = 0;
+    uint32_t ttl = 0;
+    sgss_error err;
+    const size_t bad_sizes[] = {
+        0,
+        (size_t)INT_MAX + 1,
+#if SIZE_MAX > 0xFFFFFFFFu
+        (size_t)4294967296u + 100000, /* 2^32 + 100000 once became 200000 */
+        (size_t)1 << 62,
+#endif
+        SIZE_MAX,
+    };
+    const double bad_lingers[] = {2147483648.0, 4294967296.0, 4611686018427387904.0, INFINITY, NAN};
+    size_t i;
+
+    OK(sgss_socket_get_recv_buffer_size(tcp, &before, NULL));
+    for (i = 0; i < sizeof bad_sizes / sizeof bad_sizes[0]; i++) {
+        EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_recv_buffer_size(tcp, bad_sizes[i], &err));
+        CHECK(err.code == EINVAL);
+        EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_send_buffer_size(tcp, bad_sizes[i], NULL));
+    }
+    OK(sgss_socket_get_recv_buffer_size(tcp, &size, NULL));
+    CHECK(size == before);
+
+    OK(sgss_socket_set_linger(tcp, 2, NULL));
+    for (i = 0; i < sizeof bad_lingers / sizeof bad_lingers[0]; i++) {
+        EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_linger(tcp, bad_lingers[i], &err));
+        CHECK(err.code == EINVAL);
+    }
+    OK(sgss_socket_get_linger(tcp, &secs, NULL));
+    CHECK(secs == 2);
+    /* A fraction rounds up: a lingering close never becomes a reset. */
+    OK(sgss_socket_set_linger(tcp, 0.5, NULL));
+    OK(sgss_socket_get_linger(tcp, &secs, NULL));
+    CHECK(secs == 1);
+    OK(sgss_socket_set_linger(tcp, -1, NULL));
+
+    OK(sgss_socket_set_ttl(udp, 9, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_ttl(udp, 0, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_ttl(udp, 256, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_socket_set_ttl(udp, UINT32_MAX, NULL));
+    OK(sgss_socket_get_ttl(udp, &ttl, NULL));
+    CHECK(ttl == 9);
+}
+
+/* A huge select timeout waits forever (never wraps, never INVALID_ARGUMENT); the socket is
+ * writable already, so the call returns at once. */
+static void test_huge_select_timeout(void) {
+    sgss_socket *udp = NULL;
+    const sgss_socket *write[1];
+    size_t write_count = 1, ready = 0;
+    const double huge[] = {1e300, INFINITY, 4611686018427387904.0, 1e19};
+    size_t i;
+
+    OK(sgss_socket_udp(false, &udp, NULL));
+    for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        write[0] = udp;
+        write_count = 1;
+        OK(sgss_select(NULL, NULL, write, &write_count, NULL, NULL, huge[i], &ready, NULL));
+        CHECK(ready == 1 && write_count == 1);
+    }
+    sgss_socket_free(udp);
+}
+
 static void test_options(void) {
     sgss_socket *tcp = NULL, *udp = NULL, *v6 = NULL;
     bool on = false;
@@ -280,6 +350,7 @@ static void test_options(void) {
     OK(sgss_socket_set_send_buffer_size(tcp, 65536, NULL));
     OK(sgss_socket_get_send_buffer_size(tcp, &size, NULL));
     CHECK(size >= 65536);
+    test_option_ranges(tcp, udp);
 
     OK(sgss_socket_get_recv_timeout(tcp, &secs, NULL));
     CHECK(secs == 0);
@@ -497,6 +568,7 @@ int main(void) {
     test_udp();
     test_create_and_errors();
     test_options();
+    test_huge_select_timeout();
     test_use_after_close();
     test_null_arguments();
     return check_finish("test_socket");

@@ -14,6 +14,9 @@ pub(crate) fn raw_socket(socket: &socket2::Socket) -> RawSocket {
     socket.as_raw_fd()
 }
 
+/// The largest `SO_LINGER` time in seconds: `l_linger` is a C `int` here.
+pub(crate) const MAX_LINGER_SECS: u64 = libc::c_int::MAX as u64;
+
 // Address and protocol families, socket types, protocols.
 pub(crate) const AF_UNSPEC: i32 = libc::AF_UNSPEC;
 pub(crate) const AF_INET: i32 = libc::AF_INET;

@@ -18,6 +18,9 @@ pub(crate) fn raw_socket(socket: &socket2::Socket) -> RawSocket {
     socket.as_raw_socket()
 }
 
+/// The largest `SO_LINGER` time in seconds: `l_linger` is a `u_short` in Winsock.
+pub(crate) const MAX_LINGER_SECS: u64 = u16::MAX as u64;
+
 pub(crate) const AF_UNSPEC: i32 = 0;
 pub(crate) const AF_INET: i32 = 2;
 pub(crate) const AF_INET6: i32 = 23;

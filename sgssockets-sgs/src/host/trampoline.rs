@@ -5,8 +5,8 @@
 use std::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::context::Ctx;
-use crate::raw::sgs_Context;
+use crate::host::context::Ctx;
+use crate::host::raw::sgs_Context;
 
 /// Runs `body` with a [`Ctx`] for `raw`; on panic reports an internal error and returns
 /// `on_panic` instead.
@@ -37,21 +37,5 @@ pub unsafe fn enter<R>(
     }
 }
 
-/// Defines `unsafe extern "C" fn $name(C) -> c_int` that runs the Rust function `$body`
-/// (`fn(Ctx) -> c_int`, returning the number of results it pushed) through [`enter`].
-/// A panic returns 0 results (`null`).
-macro_rules! native_function {
-    ($(#[$meta:meta])* $name:ident => $body:path) => {
-        $(#[$meta])*
-        pub(crate) unsafe extern "C" fn $name(
-            raw: *mut $crate::raw::sgs_Context,
-        ) -> ::std::ffi::c_int {
-            // SAFETY: the VM calls native functions with its live context.
-            unsafe { $crate::trampoline::enter(raw, 0, $body) }
-        }
-    };
-}
-pub(crate) use native_function;
-
 /// The result code object callbacks return after a panic (`SGS_EINPROC`).
-pub const CALLBACK_PANIC: c_int = crate::raw::SGS_EINPROC;
+pub const CALLBACK_PANIC: c_int = crate::host::raw::SGS_EINPROC;

@@ -1,13 +1,13 @@
 //! A small safe layer over an SGScript context: read arguments, push results, report
 //! argument errors and warnings in SGScript's normal form.
 //!
-//! A [`Ctx`] only exists inside a call from the VM (see [`crate::trampoline`]), so the
+//! A [`Ctx`] only exists inside a call from the VM (see [`crate::host::trampoline`]), so the
 //! context pointer it wraps is live for its whole lifetime.
 
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::marker::PhantomData;
 
-use crate::raw::{self, sgs_Context, sgs_Variable};
+use crate::host::raw::{self, sgs_Context, sgs_Variable};
 
 /// The context of one call from the VM into this module.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +57,7 @@ impl<'call> Ctx<'call> {
     /// Makes `this` item 0 when the function was called as a method (`obj.method()`), as
     /// `sgs_Method` does, and remembers it for argument messages. Returns whether it was.
     /// Item 0 is the object either way (a method called as `f(obj, ...)` works too), and is
-    /// not counted by [`check_arg_count`](Self::check_arg_count).
+    /// not counted as an argument (see [`crate::host::args`]).
     pub fn enter_method(&mut self) -> bool {
         // SAFETY: live context.
         self.method = unsafe { raw::sgs_Method(self.raw) } != 0;
@@ -144,8 +144,8 @@ impl<'call> Ctx<'call> {
     }
 
     /// Reports a bad argument in SGScript's standard form
-    /// (`name(): argument 2 - expected string, got int`) and returns 0 (no results).
-    pub fn arg_error(&self, item: i32, expected: &CStr) -> c_int {
+    /// (`name(): argument 2 - expected string, got int`).
+    pub fn arg_error(&self, item: i32, expected: &CStr) {
         // SAFETY: live context; both strings are NUL-terminated.
         unsafe {
             raw::sgs_ArgErrorExt(
@@ -156,68 +156,11 @@ impl<'call> Ctx<'call> {
                 c"".as_ptr(),
             );
         }
-        0
     }
 
-    /// A required integer argument, or SGScript's argument warning and `None`.
-    pub fn int_arg(&self, item: i32) -> Option<i64> {
-        let value = self.int_at(item);
-        if value.is_none() {
-            self.arg_error(item, c"int");
-        }
-        value
-    }
-
-    /// An optional integer argument: `Some(None)` when absent or `null`; a value of another
-    /// type gets the argument warning and `None`.
-    pub fn optional_int_arg(&self, item: i32) -> Option<Option<i64>> {
-        if self.is_null(item) {
-            return Some(None);
-        }
-        self.int_arg(item).map(Some)
-    }
-
-    /// An optional bool argument (`false` when absent or `null`).
-    pub fn optional_bool_arg(&self, item: i32) -> Option<bool> {
-        if self.is_null(item) {
-            return Some(false);
-        }
-        let value = self.bool_at(item);
-        if value.is_none() {
-            self.arg_error(item, c"bool");
-        }
-        value
-    }
-
-    /// A required string argument (an actual string: no conversion from other types), or
-    /// the argument warning and `None`.
-    pub fn string_arg(&self, item: i32) -> Option<&'call [u8]> {
-        if self.item_type(item) != raw::SGS_VT_STRING {
-            self.arg_error(item, c"string");
-            return None;
-        }
-        self.bytes_at(item)
-    }
-
-    /// Checks the argument count (excluding `this`): at least `min`, at most `max`.
-    /// Too few or too many: SGScript's count warning, and `false`.
-    pub fn check_arg_count(&self, min: i32, max: i32) -> bool {
-        let first = i32::from(self.object_first);
-        let given = self.stack_size() - first;
-        if given > max {
-            if min == max {
-                self.warn(&format!(
-                    "function expects exactly {max} arguments, {given} given"
-                ));
-            } else {
-                self.warn(&format!(
-                    "function expects {min} to {max} arguments, {given} given"
-                ));
-            }
-            return false;
-        }
-        // Too few is reported by the first missing argument's type check.
-        true
+    /// Whether item 0 is the object a method works on (not counted as an argument).
+    pub fn object_first(&self) -> bool {
+        self.object_first
     }
 
     /// Sends a message of the given level; text is passed through `"%s"`, never as format.

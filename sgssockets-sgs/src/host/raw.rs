@@ -1,7 +1,7 @@
 //! Raw SGScript C API: the `#[repr(C)]` types and `extern "C"` declarations of exactly the
 //! `sgs_*` functions this module calls, written from `sgscript.h` (SGScript 1.4.1).
 //!
-//! Nothing here is safe to call directly from module code; [`crate::context`] wraps it.
+//! Nothing here is safe to call directly from module code; [`crate::host::context`] wraps it.
 //! The header's macros that the module needs (`sgs_RegFuncConsts`, `sgs_PushNull`,
 //! `SGS_MODULE_CHECK_VERSION`'s version number, ...) are rewritten as small functions at the
 //! bottom of this file, in one place.

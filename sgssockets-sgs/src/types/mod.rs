@@ -1,0 +1,5 @@
+//! The module's object types, one file each: an [`crate::host::object::NativeType`]
+//! implementation with its methods and properties.
+
+pub mod address;
+pub mod socket;
