@@ -4,6 +4,8 @@
 //! - [`Socket`]: every socket call, with errors that name the call and carry the OS code,
 //!   no `SIGPIPE`, close-on-exec, signal-safe retries, and receives bounded by what arrived.
 //! - [`select`]: select(2)'s meaning on any number of sockets, built on poll.
+//! - [`Poller`]: register sockets once and wait at a cost that does not grow with their
+//!   number (epoll on Linux, kqueue/IOCP elsewhere), for servers with many connections.
 //! - [`SOCKET_OPTIONS`]: every socket option by its script name, for the bindings
 //!   ([`socket_option`]); [`convert`]: the value conversions and range checks they share.
 //! - [`lookup`]: getaddrinfo and the host name; [`errno`]: the platform error table;
@@ -37,6 +39,7 @@ mod flags;
 pub mod lookup;
 mod option_table;
 mod options;
+mod poller;
 mod select;
 mod socket;
 mod sys;
@@ -45,6 +48,7 @@ pub use address::{AddrBytes, SocketAddress};
 pub use error::{Error, ErrorCategory, Result};
 pub use flags::MsgFlags;
 pub use option_table::{socket_option, OptionKind, OptionValue, SocketOption, SOCKET_OPTIONS};
+pub use poller::{Interest, PollEvent, PollEvents, PollMode, Poller};
 pub use select::{select, Selectable};
 pub use socket::{Incoming, Socket, STACK_RECV_LIMIT};
 pub use sys::RawSocket;

@@ -11,6 +11,7 @@ use socket2::{Domain, Protocol, Type};
 
 use crate::constants::{AF_INET, AF_INET6, SOCK_DGRAM, SOCK_RAW, SOCK_STREAM};
 use crate::error::Context;
+use crate::poller::PollerLinks;
 use crate::{sys, Error, MsgFlags, Result, SocketAddress};
 
 /// Receives of up to this many bytes use a stack buffer: no heap allocation at all.
@@ -61,6 +62,8 @@ pub struct Socket {
     /// reads the clock only when a timeout can expire.
     recv_timeout_ns: AtomicU64,
     send_timeout_ns: AtomicU64,
+    /// The pollers the socket is registered in, left before the descriptor goes.
+    pollers: PollerLinks,
 }
 
 impl std::fmt::Debug for Socket {
@@ -84,6 +87,13 @@ impl std::fmt::Debug for Socket {
             None => out.field("type", &self.socket_type),
         };
         out.finish()
+    }
+}
+
+/// Dropping a socket closes it, after leaving every poller it is registered in.
+impl Drop for Socket {
+    fn drop(&mut self) {
+        drop(self.release());
     }
 }
 
@@ -207,7 +217,21 @@ impl Socket {
             nonblocking: AtomicBool::new(nonblocking),
             recv_timeout_ns: AtomicU64::new(nanos(recv_timeout)),
             send_timeout_ns: AtomicU64::new(nanos(send_timeout)),
+            pollers: PollerLinks::default(),
         }
+    }
+
+    /// Gives up the descriptor: leaves every poller first, so no poller ever holds a
+    /// registration for a descriptor that is closed or owned elsewhere. `None` once closed.
+    fn release(&mut self) -> Option<socket2::Socket> {
+        let inner = self.inner.take()?;
+        self.pollers.detach_all(&inner);
+        Some(inner)
+    }
+
+    /// The pollers this socket is registered in.
+    pub(crate) fn poller_links(&self) -> &PollerLinks {
+        &self.pollers
     }
 
     /// Wraps any socket2 socket, asking the OS for its family and type.
@@ -558,7 +582,7 @@ impl Socket {
 
     /// Closes the socket and reports what the OS said. Closing twice gives `EBADF`.
     pub fn close(&mut self) -> Result<()> {
-        let inner = self.inner.take().ok_or_else(|| Error::closed("close"))?;
+        let inner = self.release().ok_or_else(|| Error::closed("close"))?;
         sys::close(inner).during("close")
     }
 
@@ -701,10 +725,7 @@ macro_rules! into_std {
             type Error = Error;
             /// Hands the open socket to std; fails with `EBADF` if it was closed.
             fn try_from(mut socket: Socket) -> Result<$std> {
-                let inner = socket
-                    .inner
-                    .take()
-                    .ok_or_else(|| Error::closed("into std"))?;
+                let inner = socket.release().ok_or_else(|| Error::closed("into std"))?;
                 Ok(<$std>::from(inner))
             }
         }
@@ -720,8 +741,7 @@ impl TryFrom<Socket> for socket2::Socket {
     /// Hands the open socket to socket2; fails with `EBADF` if it was closed.
     fn try_from(mut socket: Socket) -> Result<socket2::Socket> {
         socket
-            .inner
-            .take()
+            .release()
             .ok_or_else(|| Error::closed("into socket2"))
     }
 }

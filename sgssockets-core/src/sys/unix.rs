@@ -196,6 +196,8 @@ pub(crate) mod errno {
     pub(crate) const EBADF: i32 = libc::EBADF;
     pub(crate) const EINVAL: i32 = libc::EINVAL;
     pub(crate) const EINTR: i32 = libc::EINTR;
+    pub(crate) const EEXIST: i32 = libc::EEXIST;
+    pub(crate) const ENOENT: i32 = libc::ENOENT;
 
     /// Every name `errno_by_name` knows, with its value here.
     pub(crate) const TABLE: &[(&str, i32)] = &[
@@ -304,5 +306,37 @@ impl From<std::os::fd::OwnedFd> for crate::Socket {
     /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
     fn from(fd: std::os::fd::OwnedFd) -> Self {
         crate::Socket::from_socket2(socket2::Socket::from(fd)).expect("the descriptor is a socket")
+    }
+}
+
+cfg_if::cfg_if! {
+    if #[cfg(any(target_os = "linux", target_os = "android"))] {
+        /// The poller's backend: epoll, one system call per wait.
+        #[path = "../poller/epoll.rs"]
+        pub(crate) mod poller_backend;
+    } else {
+        /// The poller's backend: the `polling` crate (kqueue, event ports).
+        #[path = "../poller/portable.rs"]
+        pub(crate) mod poller_backend;
+
+        impl std::os::fd::AsFd for poller_backend::Backend {
+            fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                self.inner().as_fd()
+            }
+        }
+    }
+}
+
+/// The poller's descriptor (epoll or kqueue), for a host event loop to wait on: it is
+/// readable when a wait would report something.
+impl std::os::fd::AsFd for crate::Poller {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.backend().as_fd()
+    }
+}
+
+impl AsRawFd for crate::Poller {
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::os::fd::AsFd::as_fd(self).as_raw_fd()
     }
 }

@@ -180,6 +180,10 @@ pub(crate) mod errno {
     pub(crate) const EBADF: i32 = 10009;
     pub(crate) const EINVAL: i32 = 10022;
     pub(crate) const EINTR: i32 = 10004;
+    /// `ERROR_ALREADY_EXISTS`: Winsock has no `EEXIST`.
+    pub(crate) const EEXIST: i32 = 183;
+    /// `ERROR_NOT_FOUND`: Winsock has no `ENOENT`.
+    pub(crate) const ENOENT: i32 = 1168;
 
     /// Every name `errno_by_name` knows, with its value here. Winsock has no `ENFILE`
     /// (its nearest is `WSAEMFILE`) and reports a broken pipe as `WSAESHUTDOWN`.
@@ -260,5 +264,16 @@ impl From<std::os::windows::io::OwnedSocket> for crate::Socket {
     /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
     fn from(socket: std::os::windows::io::OwnedSocket) -> Self {
         crate::Socket::from_socket2(socket2::Socket::from(socket)).expect("the handle is a socket")
+    }
+}
+
+/// The poller's backend: the `polling` crate (IOCP/AFD).
+#[path = "../poller/portable.rs"]
+pub(crate) mod poller_backend;
+
+/// The poller's completion port handle, for a host event loop.
+impl std::os::windows::io::AsRawHandle for crate::Poller {
+    fn as_raw_handle(&self) -> std::os::windows::io::RawHandle {
+        self.backend().inner().as_raw_handle()
     }
 }

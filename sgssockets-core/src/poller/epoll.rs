@@ -1,0 +1,187 @@
+//! The poller on Linux and Android: epoll directly (one system call per wait; the wake-up
+//! eventfd is read only when it fired).
+
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::time::Duration;
+
+use rustix::buffer::spare_capacity;
+use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
+
+use crate::poller::interest::{Interest, PollMode};
+use crate::poller::table::Token;
+
+/// epoll carries a full 64-bit token: slot and generation.
+pub(crate) const GENERATIONS: bool = true;
+
+/// The token of the wake-up eventfd (callers' keys never reach the kernel).
+pub(crate) const WAKE_TOKEN: Token = u64::MAX;
+
+/// An epoll instance and its wake-up eventfd.
+#[derive(Debug)]
+pub(crate) struct Backend {
+    epoll: OwnedFd,
+    wake: OwnedFd,
+}
+
+/// What the kernel reported, as the poller reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawEvent {
+    pub token: Token,
+    pub readable: bool,
+    pub writable: bool,
+    /// An error or hang-up: the next call on the socket reports it.
+    pub hangup: bool,
+}
+
+/// The buffer epoll_wait writes into.
+#[derive(Default)]
+pub(crate) struct RawEvents {
+    buf: Vec<epoll::Event>,
+}
+
+impl std::fmt::Debug for RawEvents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawEvents")
+            .field("len", &self.buf.len())
+            .field("capacity", &self.buf.capacity())
+            .finish()
+    }
+}
+
+impl RawEvents {
+    /// Room for one event per registered socket and the wake-up.
+    pub fn reserve_for(&mut self, registered: usize) {
+        let wanted = registered.saturating_add(1);
+        self.buf.clear();
+        if self.buf.capacity() < wanted {
+            self.buf.reserve_exact(wanted);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RawEvent> + '_ {
+        self.buf.iter().map(|event| {
+            let flags = event.flags;
+            RawEvent {
+                token: event.data.u64(),
+                readable: flags.intersects(
+                    epoll::EventFlags::IN | epoll::EventFlags::RDHUP | epoll::EventFlags::PRI,
+                ),
+                writable: flags.contains(epoll::EventFlags::OUT),
+                hangup: flags.intersects(epoll::EventFlags::ERR | epoll::EventFlags::HUP),
+            }
+        })
+    }
+}
+
+fn flags(interest: Interest, mode: PollMode) -> epoll::EventFlags {
+    let mut flags = epoll::EventFlags::empty();
+    if interest.readable {
+        flags |= epoll::EventFlags::IN | epoll::EventFlags::RDHUP;
+    }
+    if interest.writable {
+        flags |= epoll::EventFlags::OUT;
+    }
+    match mode {
+        PollMode::Level => {}
+        PollMode::Edge => flags |= epoll::EventFlags::ET,
+        PollMode::Oneshot => flags |= epoll::EventFlags::ONESHOT,
+    }
+    flags
+}
+
+impl Backend {
+    pub fn new() -> io::Result<Backend> {
+        let epoll = epoll::create(epoll::CreateFlags::CLOEXEC)?;
+        let wake = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+        epoll::add(
+            &epoll,
+            &wake,
+            epoll::EventData::new_u64(WAKE_TOKEN),
+            epoll::EventFlags::IN,
+        )?;
+        Ok(Backend { epoll, wake })
+    }
+
+    /// epoll has every mode.
+    pub fn supports(&self, _mode: PollMode) -> bool {
+        true
+    }
+
+    pub fn add(
+        &self,
+        socket: &socket2::Socket,
+        token: Token,
+        interest: Interest,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        epoll::add(
+            &self.epoll,
+            socket,
+            epoll::EventData::new_u64(token),
+            flags(interest, mode),
+        )
+        .map_err(io::Error::from)
+    }
+
+    pub fn modify(
+        &self,
+        socket: &socket2::Socket,
+        token: Token,
+        interest: Interest,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        epoll::modify(
+            &self.epoll,
+            socket,
+            epoll::EventData::new_u64(token),
+            flags(interest, mode),
+        )
+        .map_err(io::Error::from)
+    }
+
+    pub fn delete(&self, socket: &socket2::Socket) -> io::Result<()> {
+        epoll::delete(&self.epoll, socket).map_err(io::Error::from)
+    }
+
+    /// One epoll_wait; `None` waits forever. The timeout is rounded up to the kernel's
+    /// millisecond, so it never ends a wait early.
+    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<()> {
+        events.buf.clear();
+        let timeout = timeout.map(|t| Timespec {
+            tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
+            tv_nsec: i64::from(t.subsec_nanos()),
+        });
+        epoll::wait(
+            &self.epoll,
+            spare_capacity(&mut events.buf),
+            timeout.as_ref(),
+        )?;
+        Ok(())
+    }
+
+    pub fn notify(&self) -> io::Result<()> {
+        match rustix::io::write(&self.wake, &1u64.to_ne_bytes()) {
+            // A full counter is already a pending wake-up.
+            Ok(_) | Err(rustix::io::Errno::AGAIN) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Resets the wake-up eventfd after it fired.
+    pub fn drain_wake(&self) {
+        let mut buf = [0u8; 8];
+        let _ = rustix::io::read(&self.wake, &mut buf);
+    }
+}
+
+/// The epoll descriptor, for a host event loop to wait on.
+impl AsFd for Backend {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.epoll.as_fd()
+    }
+}

@@ -1,0 +1,287 @@
+//! [`Poller`]: register sockets once, then wait for the ready ones at a cost that does not
+//! grow with how many are registered (epoll on Linux and Android, the `polling` crate's
+//! kqueue, event ports or IOCP elsewhere).
+//!
+//! Registrations are tied to the [`Socket`]: closing or dropping a registered socket
+//! removes it from every poller first, so a descriptor number reused by a new socket never
+//! reports under the old registration's key.
+//!
+//! ```
+//! use std::time::Duration;
+//! use sgssockets_core::{Interest, MsgFlags, Poller, PollEvents, Socket};
+//!
+//! let server = Socket::udp(false)?;
+//! server.bind(&"127.0.0.1:0".parse()?)?;
+//! let poller = Poller::new()?;
+//! poller.add(&server, 7, Interest::READ)?;
+//!
+//! let client = Socket::udp(false)?;
+//! client.send_to(b"ping", &server.local_addr()?, MsgFlags::empty())?;
+//!
+//! let mut events = PollEvents::new();
+//! assert_eq!(poller.wait(&mut events, Some(Duration::from_secs(5)))?, 1);
+//! let event = events.iter().next().unwrap();
+//! assert_eq!((event.key, event.readable, event.writable), (7, true, false));
+//! # Ok::<(), sgssockets_core::Error>(())
+//! ```
+
+pub(crate) mod interest;
+mod links;
+mod shared;
+pub(crate) mod table;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::error::Context;
+use crate::sys::poller_backend as backend;
+use crate::{Error, Result, Socket};
+
+pub use interest::{Interest, PollEvent, PollMode};
+pub(crate) use links::PollerLinks;
+use shared::Shared;
+use table::Table;
+
+/// The buffer [`Poller::wait`] fills; reuse one across waits (it grows to the number of
+/// registered sockets, so one wait reports every ready socket).
+#[derive(Debug, Default)]
+pub struct PollEvents {
+    raw: backend::RawEvents,
+    ready: Vec<PollEvent>,
+}
+
+impl PollEvents {
+    /// An empty buffer.
+    pub fn new() -> PollEvents {
+        PollEvents::default()
+    }
+
+    /// The events of the last wait.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &PollEvent> {
+        self.ready.iter()
+    }
+
+    /// How many events the last wait reported.
+    pub fn len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// Whether the last wait reported nothing.
+    pub fn is_empty(&self) -> bool {
+        self.ready.is_empty()
+    }
+}
+
+/// A set of registered sockets and a way to wait for the ready ones.
+///
+/// `Poller` is `Send + Sync`: [`notify`](Poller::notify) wakes a [`wait`](Poller::wait)
+/// running on another thread.
+#[derive(Debug)]
+pub struct Poller {
+    shared: Arc<Shared>,
+}
+
+/// The key the backend reports for [`Poller::notify`]'s wake-up.
+const WAKE_KEY_MESSAGE: &str = "key u64::MAX is reserved";
+
+impl Poller {
+    /// A new poller (an epoll instance and its wake-up eventfd on Linux).
+    pub fn new() -> Result<Poller> {
+        let backend = backend::Backend::new().during("poller create")?;
+        Ok(Poller {
+            shared: Arc::new(Shared {
+                backend,
+                table: Mutex::new(Table::new(backend::GENERATIONS)),
+            }),
+        })
+    }
+
+    /// Registers `socket` under `key` (level-triggered).
+    ///
+    /// Fails with `EEXIST` if it is already registered here, `EBADF` if it is closed.
+    pub fn add(&self, socket: &Socket, key: u64, interest: Interest) -> Result<()> {
+        self.add_with_mode(socket, key, interest, PollMode::Level)
+    }
+
+    /// Registers `socket` under `key` with a [`PollMode`]; a mode the platform lacks is
+    /// an error (`EINVAL`) that says so.
+    pub fn add_with_mode(
+        &self,
+        socket: &Socket,
+        key: u64,
+        interest: Interest,
+        mode: PollMode,
+    ) -> Result<()> {
+        const OP: &str = "poller add";
+        if key == u64::MAX {
+            return Err(Error::invalid_input(OP, WAKE_KEY_MESSAGE));
+        }
+        self.check_mode(OP, mode)?;
+        let inner = socket.open(OP)?;
+        let mut links = socket.poller_links().lock();
+        if links.find(&self.shared).is_some() {
+            return Err(Error::from_code(OP, crate::sys::errno::EEXIST));
+        }
+        let mut table = self.shared.table();
+        let token = table.insert(key, interest, mode);
+        if !interest.is_none() {
+            if let Err(err) = self.shared.backend.add(inner, token, interest, mode) {
+                table.remove(token);
+                return Err(Error::os(OP, err));
+            }
+        }
+        drop(table);
+        links.push(Arc::downgrade(&self.shared), token);
+        Ok(())
+    }
+
+    /// Changes what a registered socket reports (and, for oneshot, arms it again).
+    /// `ENOENT` if it is not registered here.
+    pub fn modify(&self, socket: &Socket, interest: Interest) -> Result<()> {
+        const OP: &str = "poller modify";
+        let inner = socket.open(OP)?;
+        let links = socket.poller_links().lock();
+        let Some(token) = links.find(&self.shared) else {
+            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+        };
+        let mut table = self.shared.table();
+        let Some(entry) = table.get_mut(token) else {
+            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+        };
+        let backend = &self.shared.backend;
+        let result = match (entry.interest.is_none(), interest.is_none()) {
+            (true, true) => Ok(()),
+            (true, false) => backend.add(inner, token, interest, entry.mode),
+            (false, true) => backend.delete(inner),
+            (false, false) => backend.modify(inner, token, interest, entry.mode),
+        };
+        result.during(OP)?;
+        entry.interest = interest;
+        Ok(())
+    }
+
+    /// Unregisters `socket`; returns the key it was registered under. `ENOENT` if it is
+    /// not registered here.
+    pub fn remove(&self, socket: &Socket) -> Result<u64> {
+        const OP: &str = "poller remove";
+        let inner = socket.open(OP)?;
+        let mut links = socket.poller_links().lock();
+        let Some(token) = links.take(&self.shared) else {
+            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+        };
+        drop(links);
+        let mut table = self.shared.table();
+        let entry = table
+            .remove(token)
+            .ok_or_else(|| Error::from_code(OP, crate::sys::errno::ENOENT))?;
+        if !entry.interest.is_none() {
+            self.shared.backend.delete(inner).during(OP)?;
+        }
+        Ok(entry.key)
+    }
+
+    /// Whether `socket` is registered here.
+    pub fn contains(&self, socket: &Socket) -> bool {
+        socket.poller_links().lock().find(&self.shared).is_some()
+    }
+
+    /// How many sockets are registered.
+    pub fn len(&self) -> usize {
+        self.shared.table().len()
+    }
+
+    /// Whether no socket is registered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The keys of sockets that were closed (or dropped) while registered, since the last
+    /// call: they are no longer registered. Bindings use this to release what they held
+    /// for those keys.
+    pub fn take_closed_keys(&self) -> Vec<u64> {
+        self.shared.table().take_closed()
+    }
+
+    /// Waits until a registered socket is ready, the timeout expires (`Some(ZERO)` does not
+    /// wait; `None` waits forever) or [`notify`](Poller::notify) is called; fills `events`
+    /// with every ready socket and returns how many. A signal does not end the wait early:
+    /// it resumes with the time left.
+    pub fn wait(&self, events: &mut PollEvents, timeout: Option<Duration>) -> Result<usize> {
+        const OP: &str = "poller wait";
+        let registered = self.len();
+        events.ready.clear();
+        events.raw.reserve_for(registered);
+        let deadline = match timeout {
+            Some(timeout) if !timeout.is_zero() => Instant::now().checked_add(timeout),
+            _ => None,
+        };
+        let mut remaining = timeout;
+        loop {
+            match self.shared.backend.wait(&mut events.raw, remaining) {
+                Ok(()) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(Error::os(OP, err)),
+            }
+            if !events.raw.is_empty() {
+                break;
+            }
+            // Nothing yet: done if the time is up (or there was none), else wait the rest
+            // (a signal, or a wake-up from a previous notify).
+            match (timeout, deadline) {
+                (None, _) => continue,
+                (Some(_), None) => break,
+                (Some(_), Some(deadline)) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        break;
+                    }
+                    remaining = Some(deadline - now);
+                }
+            }
+        }
+        let table = self.shared.table();
+        for raw in events.raw.iter() {
+            if raw.token == backend::WAKE_TOKEN {
+                self.shared.backend.drain_wake();
+                continue;
+            }
+            let Some(entry) = table.get(raw.token) else {
+                continue; // removed after the kernel queued it
+            };
+            let readable = raw.readable || raw.hangup;
+            let writable = raw.writable || (raw.hangup && entry.interest.writable);
+            if readable || writable {
+                events.ready.push(PollEvent {
+                    key: entry.key,
+                    readable: readable && (entry.interest.readable || raw.hangup),
+                    writable,
+                });
+            }
+        }
+        Ok(events.ready.len())
+    }
+
+    /// Wakes a [`wait`](Poller::wait) in progress (or the next one) on any thread.
+    pub fn notify(&self) -> Result<()> {
+        self.shared.backend.notify().during("poller notify")
+    }
+
+    fn check_mode(&self, operation: &'static str, mode: PollMode) -> Result<()> {
+        if self.shared.backend.supports(mode) {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(
+                operation,
+                format!("{mode:?} mode is not supported on this platform"),
+            ))
+        }
+    }
+}
+
+impl Poller {
+    /// The platform backend, for the OS handle accessors in `sys`.
+    pub(crate) fn backend(&self) -> &backend::Backend {
+        &self.shared.backend
+    }
+}

@@ -1,0 +1,145 @@
+//! The poller elsewhere: the `polling` crate (kqueue, event ports, IOCP/AFD on Windows).
+
+use std::io;
+use std::num::NonZeroUsize;
+use std::time::Duration;
+
+use crate::poller::interest::{Interest, PollMode};
+use crate::poller::table::Token;
+
+/// Tokens carry the generation only where `polling`'s `usize` key holds 64 bits.
+pub(crate) const GENERATIONS: bool = usize::BITS >= 64;
+
+/// `polling` filters its own wake-ups out; no event carries this token.
+pub(crate) const WAKE_TOKEN: Token = u64::MAX;
+
+/// A `polling` poller.
+#[derive(Debug)]
+pub(crate) struct Backend {
+    poller: polling::Poller,
+}
+
+/// What `polling` reported, as the poller reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawEvent {
+    pub token: Token,
+    pub readable: bool,
+    pub writable: bool,
+    pub hangup: bool,
+}
+
+/// The buffer `polling` writes into.
+#[derive(Debug)]
+pub(crate) struct RawEvents {
+    events: polling::Events,
+}
+
+impl Default for RawEvents {
+    fn default() -> Self {
+        RawEvents {
+            events: polling::Events::new(),
+        }
+    }
+}
+
+impl RawEvents {
+    pub fn reserve_for(&mut self, registered: usize) {
+        self.events.clear();
+        let wanted = registered.max(1);
+        if self.events.capacity().get() < wanted {
+            let capacity = NonZeroUsize::new(wanted).unwrap_or(NonZeroUsize::MIN);
+            self.events = polling::Events::with_capacity(capacity);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = RawEvent> + '_ {
+        self.events.iter().map(|event| RawEvent {
+            token: event.key as u64,
+            readable: event.readable,
+            writable: event.writable,
+            hangup: event.is_interrupt() || event.is_err() == Some(true),
+        })
+    }
+}
+
+fn event(token: Token, interest: Interest) -> polling::Event {
+    // A token that does not fit `usize` only arises without generations, where it is the
+    // slot alone.
+    let key = usize::try_from(token).unwrap_or((token & 0xFFFF_FFFF) as usize);
+    polling::Event::new(key, interest.readable, interest.writable)
+}
+
+fn mode_of(mode: PollMode) -> polling::PollMode {
+    match mode {
+        PollMode::Level => polling::PollMode::Level,
+        PollMode::Edge => polling::PollMode::Edge,
+        PollMode::Oneshot => polling::PollMode::Oneshot,
+    }
+}
+
+impl Backend {
+    pub fn new() -> io::Result<Backend> {
+        Ok(Backend {
+            poller: polling::Poller::new()?,
+        })
+    }
+
+    pub fn supports(&self, mode: PollMode) -> bool {
+        match mode {
+            PollMode::Level => self.poller.supports_level(),
+            PollMode::Edge => self.poller.supports_edge(),
+            PollMode::Oneshot => true,
+        }
+    }
+
+    pub fn add(
+        &self,
+        socket: &socket2::Socket,
+        token: Token,
+        interest: Interest,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        // SAFETY: the socket is deleted from this poller before its descriptor is closed
+        // or handed away (`PollerLinks::detach_all` runs in `Socket::close`, its drop and
+        // every conversion that gives the descriptor up), which is `polling`'s contract.
+        unsafe {
+            self.poller
+                .add_with_mode(socket, event(token, interest), mode_of(mode))
+        }
+    }
+
+    pub fn modify(
+        &self,
+        socket: &socket2::Socket,
+        token: Token,
+        interest: Interest,
+        mode: PollMode,
+    ) -> io::Result<()> {
+        self.poller
+            .modify_with_mode(socket, event(token, interest), mode_of(mode))
+    }
+
+    pub fn delete(&self, socket: &socket2::Socket) -> io::Result<()> {
+        self.poller.delete(socket)
+    }
+
+    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<()> {
+        self.poller.wait(&mut events.events, timeout).map(drop)
+    }
+
+    pub fn notify(&self) -> io::Result<()> {
+        self.poller.notify()
+    }
+
+    /// `polling` consumes its own wake-ups.
+    pub fn drain_wake(&self) {}
+
+    /// The `polling` poller, for the OS handle accessors in `sys`.
+    pub fn inner(&self) -> &polling::Poller {
+        &self.poller
+    }
+}
