@@ -65,6 +65,16 @@ impl Error {
         Error::os(operation, io::Error::from_raw_os_error(code))
     }
 
+    /// An error with a platform code and this crate's own text for it.
+    pub(crate) fn coded(operation: &'static str, code: i32, message: impl Into<String>) -> Self {
+        Error {
+            operation,
+            code,
+            category: ErrorCategory::Os,
+            message: message.into(),
+        }
+    }
+
     /// A rejected argument: code `EINVAL`, `message` says what was wrong.
     pub fn invalid_input(operation: &'static str, message: impl Into<String>) -> Self {
         Error {

@@ -149,8 +149,9 @@ impl Backend {
     }
 
     /// One epoll_wait; `None` waits forever. The timeout is rounded up to the kernel's
-    /// millisecond, so it never ends a wait early.
-    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<()> {
+    /// millisecond, so it never ends a wait early. Returns whether the wait ended for a
+    /// reason that is not among the events: never here (the wake-up is an event).
+    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<bool> {
         events.buf.clear();
         let timeout = timeout.map(|t| Timespec {
             tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
@@ -161,7 +162,7 @@ impl Backend {
             spare_capacity(&mut events.buf),
             timeout.as_ref(),
         )?;
-        Ok(())
+        Ok(false)
     }
 
     pub fn notify(&self) -> io::Result<()> {

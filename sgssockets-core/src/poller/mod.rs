@@ -82,6 +82,18 @@ pub struct Poller {
     shared: Arc<Shared>,
 }
 
+/// `EEXIST`: the socket is in this poller already.
+fn already_registered(operation: &'static str) -> Error {
+    let text = "the socket is already registered in this poller";
+    Error::coded(operation, crate::sys::errno::EEXIST, text)
+}
+
+/// `ENOENT`: the socket is not in this poller.
+fn not_registered(operation: &'static str) -> Error {
+    let text = "the socket is not registered in this poller";
+    Error::coded(operation, crate::sys::errno::ENOENT, text)
+}
+
 /// The key the backend reports for [`Poller::notify`]'s wake-up.
 const WAKE_KEY_MESSAGE: &str = "key u64::MAX is reserved";
 
@@ -121,7 +133,7 @@ impl Poller {
         let inner = socket.open(OP)?;
         let mut links = socket.poller_links().lock();
         if links.find(&self.shared).is_some() {
-            return Err(Error::from_code(OP, crate::sys::errno::EEXIST));
+            return Err(already_registered(OP));
         }
         let mut table = self.shared.table();
         let token = table.insert(key, interest, mode);
@@ -143,11 +155,11 @@ impl Poller {
         let inner = socket.open(OP)?;
         let links = socket.poller_links().lock();
         let Some(token) = links.find(&self.shared) else {
-            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+            return Err(not_registered(OP));
         };
         let mut table = self.shared.table();
         let Some(entry) = table.get_mut(token) else {
-            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+            return Err(not_registered(OP));
         };
         let backend = &self.shared.backend;
         let result = match (entry.interest.is_none(), interest.is_none()) {
@@ -168,13 +180,11 @@ impl Poller {
         let inner = socket.open(OP)?;
         let mut links = socket.poller_links().lock();
         let Some(token) = links.take(&self.shared) else {
-            return Err(Error::from_code(OP, crate::sys::errno::ENOENT));
+            return Err(not_registered(OP));
         };
         drop(links);
         let mut table = self.shared.table();
-        let entry = table
-            .remove(token)
-            .ok_or_else(|| Error::from_code(OP, crate::sys::errno::ENOENT))?;
+        let entry = table.remove(token).ok_or_else(|| not_registered(OP))?;
         if !entry.interest.is_none() {
             self.shared.backend.delete(inner).during(OP)?;
         }
@@ -219,7 +229,8 @@ impl Poller {
         let mut remaining = timeout;
         loop {
             match self.shared.backend.wait(&mut events.raw, remaining) {
-                Ok(()) => {}
+                Ok(true) => break, // woken by notify without an event
+                Ok(false) => {}
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => return Err(Error::os(OP, err)),
             }

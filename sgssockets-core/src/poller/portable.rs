@@ -127,8 +127,11 @@ impl Backend {
         self.poller.delete(socket)
     }
 
-    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<()> {
-        self.poller.wait(&mut events.events, timeout).map(drop)
+    /// One wait. `polling` returns without an event after a notify (it filters its own
+    /// wake-up out), so an empty return is final: a notify or the timeout.
+    pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<bool> {
+        self.poller.wait(&mut events.events, timeout)?;
+        Ok(events.events.is_empty())
     }
 
     pub fn notify(&self) -> io::Result<()> {
