@@ -11,6 +11,7 @@ use crate::host::context::Ctx;
 use crate::host::report::{Failure, Outcome, Push};
 use crate::last_error;
 use crate::select::socket_select;
+use crate::types::poller::{new_poller, PollerObject};
 
 /// Every global function of the module.
 pub const FUNCTIONS: &[NativeFunction] = &[
@@ -29,6 +30,7 @@ pub const FUNCTIONS: &[NativeFunction] = &[
     native_function!(c"socket_tcp", 0..=1, Nothing, socket_tcp),
     native_function!(c"socket_udp", 0..=1, Nothing, socket_udp),
     native_function!(c"socket_select", 3..=4, MinusOne, socket_select),
+    native_function!(c"socket_poller", 0..=0, Nothing, socket_poller),
 ];
 
 /// A core error as a warning naming what it was about.
@@ -205,4 +207,8 @@ fn socket_tcp(ctx: &Ctx<'_>) -> Outcome<Socket> {
 
 fn socket_udp(ctx: &Ctx<'_>) -> Outcome<Socket> {
     created(Socket::udp(ctx.arg_optional_bool(0)?))
+}
+
+fn socket_poller(_ctx: &Ctx<'_>) -> Outcome<PollerObject> {
+    new_poller().map_err(|e| failed("failed to create a poller", e))
 }

@@ -12,6 +12,7 @@ use crate::host::object::{native_interface, push_object, register_type, NativeTy
 use crate::host::raw::{self, sgs_RegFuncConst, sgs_RegIntConst};
 use crate::last_error;
 use crate::types::address::AddressObject;
+use crate::types::poller::PollerObject;
 use crate::types::socket::SocketObject;
 
 /// The constant names as C strings, made once (the VM copies names, but keeping them
@@ -56,6 +57,7 @@ pub fn register(ctx: Ctx<'_>) -> c_int {
         .collect();
     register_type::<SocketObject>(&ctx);
     register_type::<AddressObject>(&ctx);
+    register_type::<PollerObject>(&ctx);
     // SAFETY: live context; the lists are valid for their lengths; names are 'static.
     unsafe {
         raw::sgs_RegFuncConsts(ctx.as_raw(), functions.as_ptr(), functions.len() as c_int);

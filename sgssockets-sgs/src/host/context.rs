@@ -316,3 +316,60 @@ impl<'call> Ctx<'call> {
         unsafe { raw::sgs_ArrayErase(self.raw, *var, at, count) };
     }
 }
+
+/// A reference to a script value that a native object keeps beyond one call (a poller's
+/// registered sockets). It is released explicitly, with a context, by
+/// [`Ctx::release_stored`]: never dropped silently (that would leak the value).
+#[derive(Debug)]
+#[must_use = "a stored variable holds a reference that must be released"]
+pub struct StoredVariable {
+    var: sgs_Variable,
+}
+
+impl StoredVariable {
+    /// The variable (valid until released).
+    pub fn variable(&self) -> sgs_Variable {
+        self.var
+    }
+}
+
+impl<'call> Ctx<'call> {
+    /// Takes a reference to stack `item`'s value for a native object to keep.
+    pub fn store_item(&self, item: i32) -> StoredVariable {
+        let mut var = self.variable_at(item);
+        // SAFETY: live context; `var` is a valid variable (from the stack).
+        unsafe { raw::sgs_Acquire(self.raw, &mut var) };
+        StoredVariable { var }
+    }
+
+    /// Gives back the reference `stored` held (the value may be freed now).
+    pub fn release_stored(&self, stored: StoredVariable) {
+        let mut var = stored.var;
+        // SAFETY: live context; `var` holds the reference taken by `store_item`.
+        unsafe { raw::sgs_Release(self.raw, &mut var) };
+    }
+
+    /// Marks a kept value as reachable, from an object's `gcmark` callback.
+    pub fn gc_mark(&self, stored: &StoredVariable) {
+        let mut var = stored.var;
+        // SAFETY: live context; `var` is alive (referenced by `stored`).
+        unsafe { raw::sgs_GCMark(self.raw, &mut var) };
+    }
+
+    /// Replaces the items of the array `array` with `values`, in order.
+    pub fn refill_array(&self, array: &sgs_Variable, values: &[sgs_Variable]) {
+        let len = self.array_len(array).unwrap_or(0);
+        self.array_truncate(array, 0, len);
+        if values.is_empty() {
+            return;
+        }
+        for value in values {
+            // SAFETY: live context; each value is alive (held by the caller).
+            unsafe { raw::sgs_PushVariable(self.raw, *value) };
+        }
+        let count = i32::try_from(values.len()).unwrap_or(i32::MAX);
+        // SAFETY: live context; `array` is an array (checked by the caller) and the top
+        // `count` items are the values just pushed.
+        unsafe { raw::sgs_ArrayPush(self.raw, *array, count) };
+    }
+}

@@ -37,6 +37,10 @@ pub trait NativeType: Sized + 'static {
     /// Whether objects of the type compare with `==`/`<` (through [`compare`](Self::compare)).
     const COMPARABLE: bool = false;
 
+    /// Whether objects of the type keep references to script values, which they then mark
+    /// in [`gc_mark`](Self::gc_mark) (SGScript's collector frees whatever is not marked).
+    const HOLDS_VALUES: bool = false;
+
     /// The type's interface, unique to it. Write `native_interface!(ThisType);`.
     fn interface() -> &'static sgs_ObjInterface;
 
@@ -76,6 +80,13 @@ pub trait NativeType: Sized + 'static {
         None
     }
 
+    /// Marks every script value the object keeps ([`Ctx::gc_mark`]).
+    fn gc_mark(&self, _ctx: &Ctx<'_>) {}
+
+    /// Runs before the object's data is dropped: give back kept script values here
+    /// ([`Ctx::release_stored`]).
+    fn before_destroy(&self, _ctx: &Ctx<'_>) {}
+
     /// The text of `printvar`/dump.
     fn dump(&self) -> String {
         Self::NAME.to_string_lossy().into_owned()
@@ -106,7 +117,11 @@ pub const fn interface_for<T: NativeType>() -> sgs_ObjInterface {
     sgs_ObjInterface {
         name: T::NAME.as_ptr(),
         destruct: Some(destruct::<T>),
-        gcmark: None,
+        gcmark: if T::HOLDS_VALUES {
+            Some(gcmark::<T>)
+        } else {
+            None
+        },
         getindex: Some(getindex::<T>),
         setindex: Some(setindex::<T>),
         convert: Some(convert::<T>),
@@ -214,7 +229,7 @@ unsafe fn with_data<T: NativeType>(
 }
 
 unsafe extern "C" fn destruct<T: NativeType>(raw: *mut sgs_Context, obj: *mut sgs_VarObj) -> c_int {
-    let run = |_ctx: Ctx<'_>| {
+    let run = |ctx: Ctx<'_>| {
         // SAFETY: the VM destroys `obj` and it is exclusively ours meanwhile.
         let Some(obj) = (unsafe { obj.as_mut() }) else {
             return raw::SGS_EINVAL;
@@ -223,6 +238,10 @@ unsafe extern "C" fn destruct<T: NativeType>(raw: *mut sgs_Context, obj: *mut sg
             return raw::SGS_EINVAL;
         }
         let data = std::mem::replace(&mut obj.data, std::ptr::null_mut()).cast::<T>();
+        // SAFETY: non-null data is the live `T` of this object (made by `push_object::<T>`).
+        if let Some(value) = unsafe { data.as_ref() } {
+            value.before_destroy(&ctx);
+        }
         if !data.is_null() {
             // SAFETY: non-null data came from `Box::into_raw` in `push_object::<T>` and,
             // having been cleared above, is dropped only here.
@@ -232,6 +251,16 @@ unsafe extern "C" fn destruct<T: NativeType>(raw: *mut sgs_Context, obj: *mut sg
     };
     // SAFETY: the VM's live context.
     unsafe { trampoline::enter(raw, CALLBACK_PANIC, run) }
+}
+
+unsafe extern "C" fn gcmark<T: NativeType>(raw: *mut sgs_Context, obj: *mut sgs_VarObj) -> c_int {
+    // SAFETY: forwarded from the VM.
+    unsafe {
+        with_data::<T>(raw, obj, |ctx, this| {
+            this.gc_mark(ctx);
+            raw::SGS_SUCCESS
+        })
+    }
 }
 
 unsafe extern "C" fn getindex<T: NativeType>(raw: *mut sgs_Context, obj: *mut sgs_VarObj) -> c_int {

@@ -304,6 +304,10 @@ extern "C" {
         count: sgs_StkIdx,
     );
     pub fn sgs_Release(C: *mut sgs_Context, var: *mut sgs_Variable);
+    pub fn sgs_Acquire(C: *mut sgs_Context, var: *mut sgs_Variable);
+    pub fn sgs_GCMark(C: *mut sgs_Context, var: *mut sgs_Variable);
+    pub fn sgs_PushVariable(C: *mut sgs_Context, var: sgs_Variable) -> c_int;
+    pub fn sgs_ArrayPush(C: *mut sgs_Context, var: sgs_Variable, count: sgs_StkIdx);
 }
 
 // ---- The header's macros and inline functions, rewritten as functions ----

@@ -2,4 +2,5 @@
 //! implementation with its methods and properties.
 
 pub mod address;
+pub mod poller;
 pub mod socket;

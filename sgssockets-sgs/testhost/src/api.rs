@@ -6,8 +6,10 @@ use std::ffi::{c_char, c_int, c_void, CStr};
 
 use crate::containers::{self, array_of, iface_mut, ARRAY_IFACE, DICT_IFACE};
 use crate::context::{
-    iface_name, new_object, push_owned, release, string_bytes, string_ptr, truncate, with, Context,
+    acquire, iface_name, new_object, push_owned, release, string_bytes, string_ptr, truncate, with,
+    Context,
 };
+use crate::gc;
 use crate::ops;
 use crate::types::{
     CFunc, ObjInterface, RegFuncConst, RegIntConst, VarData, Variable, APIERR, VT_BOOL, VT_CFUNC,
@@ -606,4 +608,53 @@ pub unsafe extern "C" fn sgs_Release(ctx: *mut Context, var: *mut Variable) {
     // SAFETY: valid variable pointer holding a reference (API contract).
     let held = unsafe { std::mem::replace(&mut *var, Variable::NULL) };
     release(ctx, &held);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_Acquire(_ctx: *mut Context, var: *mut Variable) {
+    // SAFETY: valid variable pointer (API contract).
+    acquire(unsafe { &*var });
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_GCMark(ctx: *mut Context, var: *mut Variable) {
+    // SAFETY: valid variable pointer (API contract); copied out before marking calls into
+    // the module.
+    let var = unsafe { *var };
+    gc::mark_variable(ctx, &var);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_PushVariable(ctx: *mut Context, var: Variable) -> c_int {
+    acquire(&var);
+    push_owned(ctx, var);
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_ArrayPush(ctx: *mut Context, var: Variable, count: i32) {
+    if !is_object_of(&var, iface_mut(&ARRAY_IFACE)) {
+        api_error(ctx, "sgs_ArrayPush: variable is not an array");
+        return;
+    }
+    // SAFETY: live context.
+    let size = unsafe { with(ctx, |c| c.frame_size()) };
+    let Ok(count) = usize::try_from(count) else {
+        api_error(ctx, &format!("sgs_ArrayPush: negative count ({count})"));
+        return;
+    };
+    if count > size {
+        api_error(
+            ctx,
+            &format!("sgs_ArrayPush: too few items on stack (need: {count}, got: {size})"),
+        );
+        return;
+    }
+    // The items' references move from the stack to the array (the array stays alive: it is
+    // referenced by the caller, or by one of the moved items).
+    let items = take_top(ctx, count);
+    // SAFETY: `var` is a live array (checked above); the reference is not kept.
+    if let Some(array) = unsafe { array_of(var.data.o) } {
+        array.extend(items);
+    }
 }

@@ -1,6 +1,7 @@
 //! The host's engine state: a value stack with call frames, reference-counted strings and
 //! objects (destructors run when the last reference goes), arrays and dicts, globals, the
-//! registry, registered types and the message log.
+//! registry, registered types and the message log; and what the tracing collector (`gc`)
+//! needs: the list of every live object, the current mark colour and the collection phase.
 //!
 //! The module calls back into the host while a host function is running (callbacks call
 //! `sgs_Push*`, ...), so no `&mut Context` is held across a call into the module: every
@@ -64,6 +65,46 @@ pub struct Context {
     /// Called with `true` just before a native function runs and `false` just after (tests
     /// use it to measure what the module itself does).
     pub native_call_hook: Option<fn(bool)>,
+    /// Every live object, newest first (the VM's `S->objs`, linked through `prev`/`next`).
+    pub objects: ObjectList,
+    /// The current mark colour (the VM's `S->redblue`): new objects get it, a collection
+    /// flips it and marks what it reaches by giving it the new colour.
+    pub redblue: u8,
+    /// Where the collector is.
+    pub gc_phase: GcPhase,
+    /// References held by the test's `Value`s, per object: they model a script's local
+    /// variables, so the collector treats them as roots.
+    pub host_refs: HashMap<*mut VarObj, usize>,
+    /// `gcmark` callbacks called so far.
+    pub gcmark_calls: usize,
+}
+
+/// The intrusive list of every live object (through `VarObj::prev`/`next`, like the VM's).
+#[derive(Debug)]
+pub struct ObjectList {
+    /// The newest object, or null.
+    pub head: *mut VarObj,
+}
+
+impl Default for ObjectList {
+    fn default() -> Self {
+        ObjectList {
+            head: std::ptr::null_mut(),
+        }
+    }
+}
+
+/// The collector's phase (`Idle` outside a collection).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum GcPhase {
+    /// No collection running.
+    #[default]
+    Idle,
+    /// Marking from the roots: `sgs_GCMark` marks.
+    Marking,
+    /// Destroying unmarked objects: releasing an object never destroys it (the VM's
+    /// `gcrun`), the sweep frees every unmarked object itself.
+    Sweeping,
 }
 
 /// The `sgs_Context*` the module sees for the engine at `ctx` (what its functions and
@@ -101,6 +142,11 @@ impl Context {
     /// Items in the current frame.
     pub fn frame_size(&self) -> usize {
         self.stack.len() - self.stack_off
+    }
+
+    /// Whether a collection is running (the VM's `gcrun`): releases then only decrement.
+    pub fn gcrun(&self) -> bool {
+        self.gc_phase != GcPhase::Idle
     }
 
     /// Records a message, prefixed like the VM does with the current function's name.
@@ -169,7 +215,8 @@ pub unsafe fn string_ptr(var: &Variable) -> *mut c_char {
 
 // ---- objects ----
 
-/// A new object variable holding one reference.
+/// A new object variable holding one reference, linked first into the object list with the
+/// current colour (so a collection running now keeps it, as the VM does).
 pub fn new_object(ctx: *mut Context, data: *mut c_void, iface: *mut ObjInterface) -> Variable {
     let obj = Box::into_raw(Box::new(VarObj {
         refcount: 1,
@@ -184,8 +231,19 @@ pub fn new_object(ctx: *mut Context, data: *mut c_void, iface: *mut ObjInterface
         next: std::ptr::null_mut(),
         metaobj: std::ptr::null_mut(),
     }));
-    // SAFETY: live context; no module call inside.
-    unsafe { with(ctx, |c| c.live_objects += 1) };
+    // SAFETY: live context; no module call inside. `obj` is fresh and the list head, if
+    // any, is a live object.
+    unsafe {
+        with(ctx, |c| {
+            (*obj).redblue = c.redblue;
+            (*obj).next = c.objects.head;
+            if !c.objects.head.is_null() {
+                (*c.objects.head).prev = obj;
+            }
+            c.objects.head = obj;
+            c.live_objects += 1;
+        })
+    };
     Variable {
         type_: VT_OBJECT,
         data: VarData { o: obj },
@@ -217,7 +275,8 @@ pub fn acquire(var: &Variable) {
     }
 }
 
-/// Drops one reference; the last one frees the value, running an object's destructor.
+/// Drops one reference; the last one frees the value, running an object's destructor
+/// (except during a collection, like the VM: the sweep frees unmarked objects itself).
 pub fn release(ctx: *mut Context, var: &Variable) {
     match var.type_ {
         VT_STRING => {
@@ -238,7 +297,8 @@ pub fn release(ctx: *mut Context, var: &Variable) {
                 (*obj).refcount -= 1;
                 (*obj).refcount == 0
             };
-            if last {
+            // SAFETY: live context.
+            if last && !unsafe { with(ctx, |c| c.gcrun()) } {
                 destroy_object(ctx, obj);
             }
         }
@@ -248,7 +308,17 @@ pub fn release(ctx: *mut Context, var: &Variable) {
 
 /// Runs the destructor (as the VM does: in a protected stack region) and frees the object.
 fn destroy_object(ctx: *mut Context, obj: *mut VarObj) {
-    // SAFETY: `obj` is live until freed below.
+    destruct_object(ctx, obj);
+    free_object(ctx, obj);
+}
+
+/// Runs an object's destructor in a protected stack region (counting it, and recording a
+/// failure as the VM does), or releases an array's or dict's items. The object stays
+/// allocated and listed.
+///
+/// `obj` must be live and not destructed yet.
+pub fn destruct_object(ctx: *mut Context, obj: *mut VarObj) {
+    // SAFETY: `obj` is live (contract).
     let iface = unsafe { (*obj).iface };
     if std::ptr::eq(iface, &ARRAY_IFACE) || std::ptr::eq(iface, &DICT_IFACE) {
         free_container(ctx, obj);
@@ -268,10 +338,31 @@ fn destroy_object(ctx: *mut Context, obj: *mut VarObj) {
             });
         }
     }
-    // SAFETY: allocated by `new_object` with `Box`; no references remain.
+}
+
+/// Unlinks a destructed object from the object list and frees its memory.
+///
+/// `obj` must be live, listed, destructed ([`destruct_object`]) and no longer used.
+pub fn free_object(ctx: *mut Context, obj: *mut VarObj) {
+    // SAFETY: live context; `obj` and its list neighbours are live objects.
+    unsafe {
+        with(ctx, |c| {
+            let (prev, next) = ((*obj).prev, (*obj).next);
+            if !prev.is_null() {
+                (*prev).next = next;
+            }
+            if !next.is_null() {
+                (*next).prev = prev;
+            }
+            if std::ptr::eq(c.objects.head, obj) {
+                c.objects.head = next;
+            }
+            c.live_objects -= 1;
+        })
+    };
+    // SAFETY: allocated by `new_object` with `Box`; unlinked, and no references are used
+    // any more (contract).
     drop(unsafe { Box::from_raw(obj) });
-    // SAFETY: live context.
-    unsafe { with(ctx, |c| c.live_objects -= 1) };
 }
 
 /// Frees an array's or dict's data, releasing its items.

@@ -1,15 +1,18 @@
 //! The tests' side of the host: create an engine, load the module, make values, call
-//! functions and methods, read and write properties, convert, dump, compare, and read the
-//! message log.
+//! functions and methods, read and write properties, convert, dump, compare, run the garbage
+//! collector, and read the message log.
 
 use std::ffi::{c_int, c_void};
 use std::marker::PhantomData;
 
-use crate::containers::{array_data, array_of, dict_of, iface_mut, ARRAY_IFACE};
+use crate::containers::{
+    array_data, array_of, dict_data, dict_of, iface_mut, ARRAY_IFACE, DICT_IFACE,
+};
 use crate::context::{
     acquire, iface_name, new_object, new_string, release, string_bytes, truncate, with, Context,
     Message,
 };
+use crate::gc;
 use crate::ops;
 use crate::types::{
     Variable, CONVOP_CLONE, EOP_COMPARE, VT_BOOL, VT_CFUNC, VT_INT, VT_NULL, VT_OBJECT, VT_REAL,
@@ -25,7 +28,8 @@ pub struct Host {
     ctx: *mut Context,
 }
 
-/// A value held by the test (one reference), released when dropped.
+/// A value held by the test (one reference), released when dropped. Like a script's local
+/// variable, it is a root for [`Host::collect_garbage`] while it exists.
 #[derive(Debug)]
 pub struct Value<'h> {
     ctx: *mut Context,
@@ -36,6 +40,7 @@ pub struct Value<'h> {
 impl Clone for Value<'_> {
     fn clone(&self) -> Self {
         acquire(&self.var);
+        hold(self.ctx, &self.var);
         Value {
             ctx: self.ctx,
             var: self.var,
@@ -46,7 +51,33 @@ impl Clone for Value<'_> {
 
 impl Drop for Value<'_> {
     fn drop(&mut self) {
+        unhold(self.ctx, &self.var);
         release(self.ctx, &self.var);
+    }
+}
+
+/// Counts a `Value`'s reference as held by the test (a collector root).
+fn hold(ctx: *mut Context, var: &Variable) {
+    if var.type_ == VT_OBJECT {
+        // SAFETY: live context; the union member matches the tag.
+        unsafe { with(ctx, |c| *c.host_refs.entry(var.data.o).or_insert(0) += 1) };
+    }
+}
+
+/// Undoes [`hold`] when a `Value` goes.
+fn unhold(ctx: *mut Context, var: &Variable) {
+    if var.type_ == VT_OBJECT {
+        // SAFETY: live context; the union member matches the tag.
+        unsafe {
+            with(ctx, |c| {
+                let obj = var.data.o;
+                let count = c.host_refs.get_mut(&obj).expect("a held object");
+                *count -= 1;
+                if *count == 0 {
+                    c.host_refs.remove(&obj);
+                }
+            })
+        };
     }
 }
 
@@ -169,6 +200,7 @@ impl Host {
     }
 
     fn own(&self, var: Variable) -> Value<'_> {
+        hold(self.ctx, &var);
         Value {
             ctx: self.ctx,
             var,
@@ -222,6 +254,19 @@ impl Host {
         ))
     }
 
+    /// A dict of `entries` (in order; a repeated key keeps its last value).
+    pub fn dict(&self, entries: &[(&str, &Value<'_>)]) -> Value<'_> {
+        let dict = self.own(new_object(
+            self.ctx,
+            dict_data(Vec::new()),
+            iface_mut(&DICT_IFACE),
+        ));
+        for (key, value) in entries {
+            self.set(&dict, key, value);
+        }
+        dict
+    }
+
     /// The items of an array value.
     pub fn array_items(&self, array: &Value<'_>) -> Option<Vec<Value<'_>>> {
         if array.var.type_ != VT_OBJECT {
@@ -261,6 +306,17 @@ impl Host {
         let var = unsafe { with(self.ctx, |c| c.globals.get(name.as_bytes()).copied()) }?;
         acquire(&var);
         Some(self.own(var))
+    }
+
+    /// Sets a global variable, as a script's assignment to a global does (it then holds a
+    /// reference, and is a collector root).
+    pub fn set_global(&self, name: &str, value: &Value<'_>) {
+        acquire(&value.var);
+        // SAFETY: live context.
+        let old = unsafe { with(self.ctx, |c| c.globals.insert(name.into(), value.var)) };
+        if let Some(old) = old {
+            release(self.ctx, &old);
+        }
     }
 
     /// An integer constant's value (panics if missing).
@@ -359,6 +415,12 @@ impl Host {
         ops::set_index(self.ctx, obj.var, key.var, value.var, true)
     }
 
+    /// Writes `obj[index] = value` (index access, like `sgs_SetNumIndex`); `false` when the
+    /// object does not take it (e.g. an array index out of bounds).
+    pub fn set_index(&self, obj: &Value<'_>, index: i64, value: &Value<'_>) -> bool {
+        ops::set_index(self.ctx, obj.var, Variable::int(index), value.var, false)
+    }
+
     /// `tostring(v)`.
     pub fn to_string(&self, v: &Value<'_>) -> String {
         String::from_utf8_lossy(&ops::to_string(self.ctx, v.var)).into_owned()
@@ -433,6 +495,21 @@ impl Host {
         unsafe { with(self.ctx, |c| c.destructed) }
     }
 
+    /// Runs SGScript's garbage collector (`sgs_GCExecute`): marks every object reachable
+    /// from the roots — the stack, the globals, the registry and every [`Value`] the test
+    /// holds — calling native objects' `gcmark` callbacks, then destroys every object it did
+    /// not reach whatever its reference count (all their destructors first, during which
+    /// releases only decrement, then freeing them). Returns how many objects it freed.
+    pub fn collect_garbage(&self) -> usize {
+        gc::collect(self.ctx)
+    }
+
+    /// `gcmark` callbacks called so far (by [`Host::collect_garbage`]).
+    pub fn gcmark_calls(&self) -> usize {
+        // SAFETY: live context.
+        unsafe { with(self.ctx, |c| c.gcmark_calls) }
+    }
+
     /// Sets a function called with `true` right before each native function runs and with
     /// `false` right after it returns (e.g. to count the module's own allocations).
     pub fn set_native_call_hook(&self, hook: Option<fn(bool)>) {
@@ -462,6 +539,9 @@ impl Drop for Host {
         if let Some(registry) = registry {
             release(self.ctx, &registry);
         }
+        // Like `sgs_DestroyEngine`: with no roots left, a last collection frees the
+        // unreachable cycles that reference counting cannot.
+        gc::collect(self.ctx);
         // SAFETY: created by `Box::into_raw` in `with_version`; nothing refers to it now
         // (values borrow the host, so they are gone).
         drop(unsafe { Box::from_raw(self.ctx) });

@@ -13,6 +13,7 @@
 mod api;
 mod containers;
 mod context;
+mod gc;
 mod host;
 mod ops;
 mod types;
