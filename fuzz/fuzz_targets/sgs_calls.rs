@@ -251,6 +251,18 @@ const FLAGS: &[&[&str]] = &[
     &["MSG_PEEK", "MSG_DONTWAIT"],
 ];
 
+/// A `socket_poller` method with arguments from the pool.
+#[derive(Arbitrary, Debug)]
+enum PollerCall {
+    Add(u8, Option<Val>, Option<Val>),
+    Modify(u8, Val, Val),
+    Remove(u8),
+    /// Readable and writable output (pool values or fresh arrays) and a bounded timeout.
+    Wait(Option<u8>, Option<u8>, Timeout),
+    Close,
+    Count,
+}
+
 /// One step.
 #[derive(Arbitrary, Debug)]
 enum Op {
@@ -312,6 +324,16 @@ enum Op {
         io: Io,
         dst: u8,
     },
+    /// `socket_poller()` into the pool.
+    NewPoller { dst: u8 },
+    /// A poller method on a pool value (any value: non-pollers give the argument warning).
+    Poller {
+        target: u8,
+        call: PollerCall,
+        dst: u8,
+    },
+    /// Collects garbage: pollers must keep (mark) what they hold.
+    Collect,
     /// A connected pair made through the module (so data paths are reached quickly):
     /// TCP over 127.0.0.1 or ::1, connected UDP, or a Unix stream pair; both ends (and a
     /// listener) go to the pool from `dst` on.
@@ -342,6 +364,8 @@ struct Run<'h> {
     pool: Vec<Value<'h>>,
     /// A socket whose methods are taken for detached calls (never in the pool).
     methods_of: Value<'h>,
+    /// A poller whose methods are taken for calls with another `this` (never in the pool).
+    poller_methods_of: Value<'h>,
 }
 
 impl<'h> Run<'h> {
@@ -929,6 +953,77 @@ impl<'h> Run<'h> {
                 self.tame(&results);
                 self.store(*dst, results);
             }
+            Op::NewPoller { dst } => {
+                let results = host.call("socket_poller", &[]);
+                self.check("socket_poller", &["socket_poller(): ".to_owned()]);
+                self.store(*dst, results);
+            }
+            Op::Poller { target, call, dst } => {
+                let this = self.slot(*target).clone();
+                let this = if this.object_type().as_deref() == Some("socket_poller") {
+                    this
+                } else {
+                    self.safe(this, *target)
+                };
+                let (name, args): (&str, Vec<Value<'h>>) = match call {
+                    PollerCall::Add(socket, read, write) => {
+                        let mut args = vec![self.slot(*socket).clone()];
+                        args.extend(read.iter().chain(write.iter()).map(|v| self.val(v, true)));
+                        ("add", args)
+                    }
+                    PollerCall::Modify(socket, read, write) => (
+                        "modify",
+                        vec![
+                            self.slot(*socket).clone(),
+                            self.val(read, true),
+                            self.val(write, true),
+                        ],
+                    ),
+                    PollerCall::Remove(socket) => ("remove", vec![self.slot(*socket).clone()]),
+                    PollerCall::Wait(readable, writable, timeout) => {
+                        let out = |slot: &Option<u8>| match slot {
+                            Some(n) => self.slot(*n).clone(),
+                            None => host.array(&[]),
+                        };
+                        let timeout = match timeout {
+                            Timeout::Millis(ms) => host.real(f64::from(*ms % 20) / 1000.0),
+                            Timeout::Zero => host.int(0),
+                            Timeout::Negative => host.int(-1),
+                            Timeout::Nan => host.real(f64::NAN),
+                            Timeout::Garbage => host.str("soon"),
+                            Timeout::Object => host.array(&[]),
+                        };
+                        ("wait", vec![out(readable), out(writable), timeout])
+                    }
+                    PollerCall::Close => ("close", vec![]),
+                    PollerCall::Count => {
+                        let value = host.get(&this, "count");
+                        self.check("count", &["socket_poller.count: ".to_owned()]);
+                        self.store(*dst, value.into_iter().collect());
+                        return;
+                    }
+                };
+                let refs: Vec<&Value<'h>> = args.iter().collect();
+                let results = if this.object_type().as_deref() == Some("socket_poller") {
+                    host.call_method(&this, name, &refs)
+                } else {
+                    match host.get(&self.poller_methods_of, name) {
+                        Some(func) => {
+                            let mut all: Vec<&Value<'h>> = vec![&this];
+                            all.extend(refs.iter().copied());
+                            host.call_detached(&func, &all)
+                        }
+                        None => Vec::new(),
+                    }
+                };
+                self.check(name, &[format!("socket_poller.{name}(): ")]);
+                self.tame(&results);
+                self.store(*dst, results);
+            }
+            Op::Collect => {
+                host.collect_garbage();
+                self.check("collect", &[]);
+            }
             Op::Pair { kind, dst } => {
                 let made = self.pair(*kind, *dst);
                 self.discard();
@@ -974,10 +1069,12 @@ fuzz_target!(|ops: Vec<Op>| {
         let methods_of = host.call1("socket_udp", &[]);
         host.method1(&methods_of, "close", &[]);
         assert!(host.take_messages().is_empty());
+        let poller_methods_of = host.call1("socket_poller", &[]);
         let mut run = Run {
             host: &host,
             pool: (0..POOL).map(|_| host.null()).collect(),
             methods_of,
+            poller_methods_of,
         };
         for op in ops.iter().take(MAX_OPS) {
             run.step(op);
