@@ -16,7 +16,7 @@ def u8(x): return bytes([x])
 def u16(x): return struct.pack('<H', x)
 def i32(x): return struct.pack('<i', x)
 def f64(x): return struct.pack('<d', x)
-OPS = 34
+OPS = 35
 def op(i, *fields): return tag(i, OPS) + b''.join(fields)
 Null, = [tag(0, 2)]
 def Slot(i): return tag(1, 2) + u8(i)

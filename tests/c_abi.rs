@@ -214,6 +214,18 @@ fn c_misc_shared() {
     c_test("test_misc", Link::Shared);
 }
 
+/// The poller: every function, readiness semantics, kept events, notify from a thread,
+/// closing registered sockets, bad arguments and 2,000 registered sockets.
+#[test]
+fn c_poller_static() {
+    c_test("test_poller", Link::Static);
+}
+
+#[test]
+fn c_poller_shared() {
+    c_test("test_poller", Link::Shared);
+}
+
 /// Every handle kind made and ended exactly once (no leak, no invalid free under valgrind),
 /// borrowed addresses never freed, and `_free(NULL)` for every `_free`.
 #[test]
@@ -295,6 +307,105 @@ fn example_echo_runs() {
     let output = run_program(&exe, &["hello from C"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("echoed: hello from C"), "{stdout}");
+}
+
+/// The poller echo example builds with the same flags and serves several loopback clients
+/// at once (each sending several messages, interleaved, one of them large enough to need
+/// more than one send), then exits once they have all come and gone.
+#[test]
+fn example_poller_echo_serves_many_clients() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    const CLIENTS: usize = 6;
+    let Some(setup) = setup() else { return };
+    let source = workspace_root().join("examples/c/poller_echo.c");
+    let exe = compile_source(setup, &source, "poller_echo", Link::Shared);
+    let valgrind = std::env::var("SGSS_VALGRIND").is_ok_and(|v| v == "1") && have("valgrind");
+    let mut command = if valgrind {
+        let mut command = Command::new("valgrind");
+        command
+            .args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
+            .arg(&exe);
+        command
+    } else {
+        Command::new(&exe)
+    };
+    let mut server = command
+        .args(["0", &CLIENTS.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("poller_echo starts");
+    let mut stdout = BufReader::new(server.stdout.take().expect("piped stdout"));
+    let mut first = String::new();
+    stdout
+        .read_line(&mut first)
+        .expect("poller_echo prints its address");
+    let address = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+
+    let mut clients: Vec<TcpStream> = (0..CLIENTS)
+        .map(|_| {
+            let stream = TcpStream::connect(&address).expect("connects to poller_echo");
+            stream
+                .set_read_timeout(Some(Duration::from_secs(30)))
+                .expect("read timeout");
+            stream
+        })
+        .collect();
+    for round in 0..3 {
+        for (i, client) in clients.iter_mut().enumerate() {
+            // One big message (several sends on the server's side) on client 0, round 1.
+            let message = if i == 0 && round == 1 {
+                vec![b'z'; 1 << 20]
+            } else {
+                format!("client {i} round {round}").into_bytes()
+            };
+            // Written by another thread while this one reads: the server stops reading
+            // while its echo cannot be sent, so a client that only wrote would stall.
+            let mut writer = client.try_clone().expect("the stream can be cloned");
+            let mut echo = vec![0; message.len()];
+            std::thread::scope(|scope| {
+                scope.spawn(|| writer.write_all(&message).expect("send"));
+                client.read_exact(&mut echo).expect("the echo comes back");
+            });
+            assert!(echo == message, "client {i} round {round}: wrong echo");
+        }
+    }
+    drop(clients);
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = server.try_wait().expect("poller_echo can be waited for") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = server.kill();
+            panic!("poller_echo did not exit after its clients left");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("stdout");
+    let mut stderr = String::new();
+    if let Some(mut pipe) = server.stderr.take() {
+        pipe.read_to_string(&mut stderr).expect("stderr");
+    }
+    print!("{first}{rest}");
+    assert!(
+        status.success(),
+        "poller_echo failed ({status}):\n{rest}\n{stderr}"
+    );
+    assert!(
+        rest.contains(&format!("served {CLIENTS} clients")),
+        "{rest}\n{stderr}"
+    );
 }
 
 /// `install.sh PREFIX` then `cc app.c $(pkg-config --cflags --libs sgssockets)` works, and

@@ -1,7 +1,8 @@
 //! The C ABI under arbitrary call sequences: `sgss_*` functions called exactly as a C caller
 //! would (raw pointers, NULL anywhere, buffers of 0, 1 or too few bytes, invalid numbers,
 //! NaN/negative/huge seconds, sockets closed but not freed, select lists with NULL entries
-//! and closed sockets) over small pools of sockets, addresses and lookup lists.
+//! and closed sockets, pollers with sockets registered, removed, closed and freed under
+//! them) over small pools of sockets, addresses, lookup lists and pollers.
 //!
 //! It proves that no such sequence crashes, hangs, panics or leaks, and that every call
 //! keeps the documented contract: a known `sgss_result` number, mirrored in `sgss_error`;
@@ -9,7 +10,10 @@
 //! for the checks of the C layer: NULL arguments, buffers, lookups by name); out-parameters
 //! written on success and untouched on failure; `BUFFER_TOO_SMALL` reporting a length
 //! larger than the buffer; `CLOSED` (with `EBADF`) from every call on a closed socket and
-//! from nothing else.
+//! from nothing else. The pollers are checked against a model of their registrations:
+//! count, `EEXIST`/`ENOENT` exactly when the model says so, the key given back by remove,
+//! and every waited event carrying the key of a socket registered at that moment (kept
+//! events of removed or closed sockets never come back).
 //!
 //! Every handle is freed exactly once (double frees and use after free are undefined by
 //! contract, not bugs). All traffic stays on this machine: sockets bind, connect and send
@@ -39,6 +43,7 @@ use sgssockets_ffi::descriptor::*;
 use sgssockets_ffi::errno::*;
 use sgssockets_ffi::lookup::*;
 use sgssockets_ffi::options::*;
+use sgssockets_ffi::poller::*;
 use sgssockets_ffi::select::*;
 use sgssockets_ffi::socket::*;
 use sgssockets_ffi::{sgss_error, sgss_result, SGSS_ERROR_MESSAGE_SIZE};
@@ -441,6 +446,90 @@ enum Op {
     },
     FreeList(u8),
     Table(Table),
+    Poller(PollerOp),
+}
+
+/// A poller argument: NULL, or the poller in a pool slot (NULL when the slot is empty).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum P {
+    Null,
+    Slot(u8),
+}
+
+/// A registration key: small (so keys repeat), the reserved `UINT64_MAX`, or any.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Key {
+    Small(u8),
+    Max,
+    Raw(u64),
+}
+
+/// A registration mode: one of the three, or any number.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Mode {
+    Pick(u8),
+    Raw(u32),
+}
+
+/// The event array of a wait: a real array of 0 to 8 entries, or `SIZE_MAX` entries claimed
+/// (refused before any use).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Capacity {
+    Small(u8),
+    Max,
+}
+
+#[derive(Arbitrary, Debug)]
+enum PollerOp {
+    New {
+        slot: u8,
+        null_out: bool,
+    },
+    Free(u8),
+    Add {
+        p: P,
+        s: S,
+        key: Key,
+        readable: bool,
+        writable: bool,
+        mode: Option<Mode>,
+    },
+    Modify {
+        p: P,
+        s: S,
+        readable: bool,
+        writable: bool,
+    },
+    Remove {
+        p: P,
+        s: S,
+        null_key: bool,
+    },
+    Count {
+        p: P,
+        null_out: bool,
+    },
+    Wait {
+        p: P,
+        null_events: bool,
+        capacity: Capacity,
+        timeout: Seconds,
+        null_out: bool,
+    },
+    Notify(P),
+    Fd {
+        p: P,
+        null_out: bool,
+    },
+}
+
+/// Pollers per pool.
+const POLLERS: usize = 2;
+
+/// A pool poller and the model of its registrations: the key of each socket slot in it.
+struct PollerSlot {
+    ptr: *mut sgss_poller,
+    keys: [Option<u64>; POOL],
 }
 
 /// Storage for an out-parameter, filled with `MARK` bytes so the check can tell whether the
@@ -800,6 +889,7 @@ struct State {
     addrs: [*mut sgss_address; POOL],
     lists: [*mut sgss_addrinfo_list; 2],
     fds: Vec<OwnedFd>,
+    pollers: [Option<PollerSlot>; POLLERS],
 }
 
 impl State {
@@ -810,6 +900,7 @@ impl State {
             addrs: [null_mut(); POOL],
             lists: [null_mut(); 2],
             fds: Vec::new(),
+            pollers: Default::default(),
         }
     }
 
@@ -880,7 +971,15 @@ impl State {
         self.sockets[usize::from(i) % POOL] = Some(Sock { ptr, closed: false });
     }
 
+    /// The socket in slot `i` is closed, freed or handed away: it leaves every poller.
+    fn unregister(&mut self, i: u8) {
+        for poller in self.pollers.iter_mut().flatten() {
+            poller.keys[usize::from(i) % POOL] = None;
+        }
+    }
+
     fn free_socket(&mut self, i: u8) {
+        self.unregister(i);
         if let Some(sock) = self.sockets[usize::from(i) % POOL].take() {
             // SAFETY: a live socket, never used again after this.
             unsafe {
@@ -998,6 +1097,7 @@ impl State {
                         sgss_result::Ok | sgss_result::OsError | sgss_result::Closed
                     ));
                     self.sockets[usize::from(i) % POOL].as_mut().unwrap().closed = true;
+                    self.unregister(i);
                 }
             }
             Op::Free(i) => self.free_socket(i),
@@ -1208,6 +1308,7 @@ impl State {
                     let S::Slot(i) = s else { unreachable!() };
                     // The handle is gone; the descriptor is ours now.
                     self.sockets[usize::from(i) % POOL] = None;
+                    self.unregister(i);
                     let fd = i32::try_from(fd).expect("a descriptor");
                     // SAFETY: the call handed us this open descriptor; nobody else owns it.
                     self.fds.push(unsafe { OwnedFd::from_raw_fd(fd) });
@@ -1265,6 +1366,246 @@ impl State {
                 *slot = null_mut();
             }
             Op::Table(table) => table_call(ne, table),
+            Op::Poller(op) => self.poller(op),
+        }
+    }
+
+    /// The handle for `p` (NULL for `P::Null` or an empty slot) and its slot number.
+    fn poller_of(&self, p: P) -> (*mut sgss_poller, Option<usize>) {
+        match p {
+            P::Slot(i) => {
+                let i = usize::from(i) % POLLERS;
+                match &self.pollers[i] {
+                    Some(poller) => (poller.ptr, Some(i)),
+                    None => (null_mut(), None),
+                }
+            }
+            P::Null => (null_mut(), None),
+        }
+    }
+
+    fn free_poller(&mut self, i: u8) {
+        if let Some(poller) = self.pollers[usize::from(i) % POLLERS].take() {
+            // SAFETY: a live poller, never used again after this.
+            unsafe { sgss_poller_free(poller.ptr) };
+        }
+    }
+
+    fn poller(&mut self, op: PollerOp) {
+        let ne = self.null_err;
+        match op {
+            PollerOp::New { slot, null_out } => {
+                let mut out = Out::<*mut sgss_poller>::new(null_out);
+                let r = ffi!(ne, sgss_poller_new(out.ptr()));
+                if null_out {
+                    refused("sgss_poller_new", r);
+                }
+                if let Some(ptr) = out.check("sgss_poller_new", r, false) {
+                    assert!(!ptr.is_null());
+                    self.free_poller(slot);
+                    self.pollers[usize::from(slot) % POLLERS] = Some(PollerSlot {
+                        ptr,
+                        keys: [None; POOL],
+                    });
+                }
+            }
+            PollerOp::Free(i) => self.free_poller(i),
+            PollerOp::Add {
+                p,
+                s,
+                key,
+                readable,
+                writable,
+                mode,
+            } => {
+                let (pp, pi) = self.poller_of(p);
+                let (sp, closed) = self.sock(s);
+                let key = match key {
+                    Key::Small(k) => u64::from(k),
+                    Key::Max => u64::MAX,
+                    Key::Raw(k) => k,
+                };
+                let mode = mode.map(|mode| match mode {
+                    Mode::Pick(i) => u32::from(i) % 3,
+                    Mode::Raw(n) => n,
+                });
+                let (name, r) = match mode {
+                    None => (
+                        "sgss_poller_add",
+                        ffi!(ne, sgss_poller_add(pp, sp, key, readable, writable)),
+                    ),
+                    Some(m) => (
+                        "sgss_poller_add_with_mode",
+                        ffi!(
+                            ne,
+                            sgss_poller_add_with_mode(pp, sp, key, readable, writable, m)
+                        ),
+                    ),
+                };
+                let bad_value = key == u64::MAX || mode.is_some_and(|m| m > 2);
+                let Some(pi) = pi else {
+                    refused(name, r);
+                    return;
+                };
+                if bad_value && closed.is_some() {
+                    assert!(
+                        matches!(r, sgss_result::InvalidArgument | sgss_result::Closed),
+                        "{name} with key {key:#x}, mode {mode:?}: {r:?}"
+                    );
+                    return;
+                }
+                expect_socket(name, r, closed);
+                let (S::Slot(i), Some(false)) = (s, closed) else {
+                    return;
+                };
+                let slot = &mut self.pollers[pi].as_mut().unwrap().keys[usize::from(i) % POOL];
+                if slot.is_some() {
+                    assert_eq!(r, sgss_result::OsError, "{name}: added twice");
+                } else {
+                    assert_eq!(r, sgss_result::Ok, "{name} of an open socket");
+                    *slot = Some(key);
+                }
+            }
+            PollerOp::Modify {
+                p,
+                s,
+                readable,
+                writable,
+            } => {
+                let (pp, pi) = self.poller_of(p);
+                let (sp, closed) = self.sock(s);
+                let r = ffi!(ne, sgss_poller_modify(pp, sp, readable, writable));
+                let Some(pi) = pi else {
+                    refused("sgss_poller_modify", r);
+                    return;
+                };
+                expect_socket("sgss_poller_modify", r, closed);
+                if let (S::Slot(i), Some(false)) = (s, closed) {
+                    let registered =
+                        self.pollers[pi].as_ref().unwrap().keys[usize::from(i) % POOL].is_some();
+                    let expected = if registered {
+                        sgss_result::Ok
+                    } else {
+                        sgss_result::OsError
+                    };
+                    assert_eq!(r, expected, "sgss_poller_modify");
+                }
+            }
+            PollerOp::Remove { p, s, null_key } => {
+                let (pp, pi) = self.poller_of(p);
+                let (sp, closed) = self.sock(s);
+                let mut out = Out::<u64>::new(null_key);
+                let r = ffi!(ne, sgss_poller_remove(pp, sp, out.ptr()));
+                let Some(pi) = pi else {
+                    refused("sgss_poller_remove", r);
+                    return;
+                };
+                expect_socket("sgss_poller_remove", r, closed);
+                if r != sgss_result::Ok {
+                    assert!(
+                        out.untouched(),
+                        "sgss_poller_remove: key written on failure"
+                    );
+                }
+                if let (S::Slot(i), Some(false)) = (s, closed) {
+                    let slot = &mut self.pollers[pi].as_mut().unwrap().keys[usize::from(i) % POOL];
+                    match slot.take() {
+                        Some(key) => {
+                            assert_eq!(r, sgss_result::Ok, "sgss_poller_remove");
+                            if !null_key {
+                                // SAFETY: written by the successful call.
+                                assert_eq!(unsafe { out.slot.assume_init() }, key);
+                            }
+                        }
+                        None => assert_eq!(r, sgss_result::OsError, "sgss_poller_remove"),
+                    }
+                }
+            }
+            PollerOp::Count { p, null_out } => {
+                let (pp, pi) = self.poller_of(p);
+                let mut out = Out::<usize>::new(null_out);
+                let r = ffi!(ne, sgss_poller_count(pp, out.ptr()));
+                if pi.is_none() || null_out {
+                    refused("sgss_poller_count", r);
+                }
+                if let Some(n) = out.check("sgss_poller_count", r, false) {
+                    let model = self.pollers[pi.unwrap()].as_ref().unwrap();
+                    let expected = model.keys.iter().flatten().count();
+                    assert_eq!(n, expected, "sgss_poller_count");
+                }
+            }
+            PollerOp::Wait {
+                p,
+                null_events,
+                capacity,
+                timeout,
+                null_out,
+            } => {
+                let (pp, pi) = self.poller_of(p);
+                let blank = sgss_poll_event {
+                    key: 0xA5A5_A5A5_A5A5_A5A5,
+                    readable: false,
+                    writable: false,
+                };
+                let mut events = [blank; 8];
+                let capacity = match capacity {
+                    Capacity::Small(n) => usize::from(n) % (events.len() + 1),
+                    Capacity::Max => usize::MAX,
+                };
+                let events_ptr = if null_events {
+                    null_mut()
+                } else {
+                    events.as_mut_ptr()
+                };
+                // Never wait long: NaN stays (it is rejected), the rest is capped.
+                let t = timeout.value();
+                let t = if t.is_nan() { t } else { t.clamp(0.0, 0.004) };
+                let mut out = Out::<usize>::new(null_out);
+                let r = ffi!(ne, sgss_poller_wait(pp, events_ptr, capacity, t, out.ptr()));
+                if pi.is_none() || null_events || null_out {
+                    refused("sgss_poller_wait", r);
+                }
+                if capacity == 0 || capacity == usize::MAX || t.is_nan() {
+                    assert_ne!(r, sgss_result::Ok, "sgss_poller_wait: bad arguments taken");
+                }
+                if let Some(n) = out.check("sgss_poller_wait", r, false) {
+                    assert!(n <= capacity, "sgss_poller_wait: {n} events in {capacity}");
+                    let model = self.pollers[pi.unwrap()].as_ref().unwrap();
+                    for event in &events[..n] {
+                        assert!(event.readable || event.writable, "an event of nothing");
+                        assert!(
+                            model.keys.iter().flatten().any(|k| *k == event.key),
+                            "sgss_poller_wait: key {:#x} is not registered",
+                            event.key
+                        );
+                    }
+                    assert!(events[n..].iter().all(|e| *e == blank), "written past n");
+                } else {
+                    assert!(
+                        events.iter().all(|e| *e == blank),
+                        "events written on failure"
+                    );
+                }
+            }
+            PollerOp::Notify(p) => {
+                let (pp, pi) = self.poller_of(p);
+                let r = ffi!(ne, sgss_poller_notify(pp));
+                match pi {
+                    None => refused("sgss_poller_notify", r),
+                    Some(_) => assert_eq!(r, sgss_result::Ok, "sgss_poller_notify"),
+                }
+            }
+            PollerOp::Fd { p, null_out } => {
+                let (pp, pi) = self.poller_of(p);
+                let mut out = Out::<i64>::new(null_out);
+                let r = ffi!(ne, sgss_poller_fd(pp, out.ptr()));
+                if pi.is_none() || null_out {
+                    refused("sgss_poller_fd", r);
+                }
+                if let Some(fd) = out.check("sgss_poller_fd", r, false) {
+                    assert!(fd >= 0, "sgss_poller_fd: {fd}");
+                }
+            }
         }
     }
 
@@ -1443,13 +1784,10 @@ impl State {
                 count_ptrs[k] = &mut counts[k] as *mut usize;
             }
         }
-        // Never wait long: NaN and huge values stay (they are rejected), the rest is capped.
+        // Never wait long: NaN stays (it is rejected), the rest is capped (values too large
+        // for the OS, like negative ones, mean "forever").
         let t = timeout.value();
-        let t = if t.is_nan() || t > 2e19 {
-            t
-        } else {
-            t.clamp(0.0, 0.004)
-        };
+        let t = if t.is_nan() { t } else { t.clamp(0.0, 0.004) };
         let mut ready = Out::<usize>::new(null_ready);
         let r = ffi!(
             self.null_err,
@@ -1791,6 +2129,13 @@ impl State {
 
     /// Frees everything still held, each handle once.
     fn finish(mut self) {
+        // Half the time the pollers go first, half the time the sockets do.
+        let pollers_first = self.sockets.iter().flatten().count() % 2 == 0;
+        if pollers_first {
+            for i in 0..POLLERS as u8 {
+                self.free_poller(i);
+            }
+        }
         for i in 0..POOL as u8 {
             self.free_socket(i);
             self.put_addr(i, null_mut());
@@ -1800,6 +2145,9 @@ impl State {
             unsafe { sgss_addrinfo_list_free(list) };
         }
         self.fds.clear();
+        for i in 0..POLLERS as u8 {
+            self.free_poller(i);
+        }
         for i in 0..POOL as u8 {
             let _ = std::fs::remove_file(unix_path(i));
         }

@@ -105,6 +105,16 @@ typedef struct sgss_address sgss_address;
 typedef struct sgss_addrinfo_list sgss_addrinfo_list;
 
 /**
+ * A poller: a set of registered sockets and a way to wait for the ready ones. Opaque: use
+ * it through pointers and the `sgss_poller_*` functions.
+ *
+ * An owned handle: owned by the caller from `sgss_poller_new` until `sgss_poller_free`,
+ * exactly once. The other functions take `const sgss_poller *` and may be called from
+ * several threads at once (one `sgss_poller_wait` at a time).
+ */
+typedef struct sgss_poller sgss_poller;
+
+/**
  * A socket. Opaque: use it through pointers and the `sgss_socket_*` functions.
  *
  * An owned handle: owned by the caller from its creation until `sgss_socket_free` (or
@@ -190,6 +200,48 @@ typedef struct sgss_addrinfo {
    */
   const struct sgss_address *addr;
 } sgss_addrinfo;
+
+/**
+ * How `sgss_poller_add_with_mode` registers a socket: one of the `SGSS_POLL_*` values.
+ */
+typedef uint32_t sgss_poll_mode;
+
+/**
+ * One ready socket, as `sgss_poller_wait` reports it.
+ */
+typedef struct sgss_poll_event {
+  /**
+   * The key the socket was registered with.
+   */
+  uint64_t key;
+  /**
+   * A receive (or accept) will not block. Errors and hang-ups (the peer closed, a
+   * reset) count as readable, so the next receive reports them.
+   */
+  bool readable;
+  /**
+   * A send will not block (errors and hang-ups too, when writes were asked for).
+   */
+  bool writable;
+} sgss_poll_event;
+
+/**
+ * Level-triggered (the default of `sgss_poller_add`): every wait reports the socket while
+ * it is ready, as `sgss_select` does.
+ */
+#define SGSS_POLL_LEVEL 0
+
+/**
+ * Edge-triggered: a wait reports the socket once each time it becomes ready; read or
+ * write until `SGSS_RESULT_WOULD_BLOCK` before waiting again.
+ */
+#define SGSS_POLL_EDGE 1
+
+/**
+ * Oneshot: the socket is reported once, then nothing until `sgss_poller_modify` arms it
+ * again.
+ */
+#define SGSS_POLL_ONESHOT 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -850,6 +902,144 @@ sgss_result sgss_socket_get_linger(const struct sgss_socket *socket, double *out
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_set_linger(const struct sgss_socket *socket, double value, struct sgss_error *err);
+
+/**
+ * Creates a poller (an epoll instance on Linux, kqueue on BSD and macOS, an I/O completion
+ * port on Windows).
+ *
+ * Ownership: on success the caller owns `*out` until it passes it to `sgss_poller_free`;
+ * on failure `*out` is unchanged.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_OS_ERROR` (e.g. `EMFILE`).
+ */
+sgss_result sgss_poller_new(struct sgss_poller **out, struct sgss_error *err);
+
+/**
+ * Frees the poller. NULL is ignored. The sockets registered in it are only unregistered:
+ * they stay open and usable. No other thread may use the poller during or after this call.
+ *
+ * Ownership: ends the caller's ownership of `poller` (from `sgss_poller_new`): call it
+ * once per poller. Descriptors lent by `sgss_poller_fd` are closed.
+ */
+void sgss_poller_free(struct sgss_poller *poller);
+
+/**
+ * Registers `socket` under `key` for readability (`readable`), writability (`writable`),
+ * both or neither (it stays registered and reports nothing until `sgss_poller_modify`);
+ * level-triggered: every wait reports it while it is ready. `key` is the caller's and comes
+ * back in `sgss_poll_event.key` (e.g. an index or a pointer cast to `uint64_t`); give each
+ * socket its own key.
+ *
+ * Closing (`sgss_socket_close`) or freeing a registered socket unregisters it first: it is
+ * never reported after that, even if a new socket reuses its descriptor number. Thread-safe.
+ *
+ * Ownership: `poller` and `socket` are borrowed for the call only; the poller keeps no
+ * pointer to the socket (either may be freed first).
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `socket`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (`key` is `UINT64_MAX`, which is reserved), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`
+ * (`EEXIST`: already registered in this poller; `EPERM`: a descriptor epoll cannot watch).
+ */
+sgss_result sgss_poller_add(const struct sgss_poller *poller, const struct sgss_socket *socket, uint64_t key, bool readable, bool writable, struct sgss_error *err);
+
+/**
+ * Like `sgss_poller_add`, with a mode: `SGSS_POLL_LEVEL`, `SGSS_POLL_EDGE` or
+ * `SGSS_POLL_ONESHOT`. Linux has all three; a mode the platform lacks is refused.
+ * Thread-safe.
+ *
+ * Ownership: `poller` and `socket` are borrowed for the call only.
+ *
+ * Errors: as `sgss_poller_add`, and `SGSS_RESULT_INVALID_ARGUMENT` for a number that is no
+ * mode or a mode this platform does not support (the message says which).
+ */
+sgss_result sgss_poller_add_with_mode(const struct sgss_poller *poller, const struct sgss_socket *socket, uint64_t key, bool readable, bool writable, sgss_poll_mode mode, struct sgss_error *err);
+
+/**
+ * Changes what a registered socket reports: `readable`, `writable`, both, or neither (it
+ * stays registered, reporting nothing). For a oneshot registration this arms it again.
+ * Events an earlier wait found and did not hand out yet (see `sgss_poller_wait`) are not
+ * changed. Thread-safe.
+ *
+ * Ownership: `poller` and `socket` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `socket`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_OS_ERROR` (`ENOENT`: not registered in this poller).
+ */
+sgss_result sgss_poller_modify(const struct sgss_poller *poller, const struct sgss_socket *socket, bool readable, bool writable, struct sgss_error *err);
+
+/**
+ * Unregisters `socket`; when `out_key` is not NULL, `*out_key` receives the key it was
+ * registered under. Events an earlier wait found for that key and did not hand out yet are
+ * dropped. (A socket closed with `sgss_socket_close` left every poller already: removing
+ * it gives `SGSS_RESULT_CLOSED`.) Thread-safe.
+ *
+ * Ownership: `poller` and `socket` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `socket`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_OS_ERROR` (`ENOENT`: not registered in this poller).
+ */
+sgss_result sgss_poller_remove(const struct sgss_poller *poller, const struct sgss_socket *socket, uint64_t *out_key, struct sgss_error *err);
+
+/**
+ * Writes the number of registered sockets to `*out_count` (closed and freed sockets are no
+ * longer counted). Thread-safe.
+ *
+ * Ownership: `poller` is borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `out_count`).
+ */
+sgss_result sgss_poller_count(const struct sgss_poller *poller, size_t *out_count, struct sgss_error *err);
+
+/**
+ * Waits until a registered socket is ready, `timeout` seconds pass (0 does not wait; a
+ * negative value, infinity or a value too large for the OS waits forever, as in
+ * `sgss_select`) or `sgss_poller_notify` is called; then writes up to `capacity` ready
+ * sockets to `events[0..]` and their number to `*out_count` (0 on timeout or a
+ * notification). A socket both readable and writable is one event. A signal does not end
+ * the wait early.
+ *
+ * One system call finds every ready socket, however many are registered. If more are ready
+ * than `capacity`, the rest are kept in the poller and the next call returns them (only
+ * them, up to `capacity` again) at once, without a system call or waiting; events for
+ * sockets removed or closed in between are dropped, and `sgss_poller_modify` does not change
+ * kept events. So nothing is lost, and an array of `sgss_poller_count` entries takes every
+ * ready socket in one call.
+ *
+ * Thread-safe: other threads may add, modify, remove and notify meanwhile, but only one
+ * thread waits on one poller at a time (a second wait fails with
+ * `SGSS_RESULT_INVALID_ARGUMENT`).
+ *
+ * Ownership: `poller` is borrowed for the call only; `events` is the caller's array,
+ * written and not kept.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `events`, `out_count`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (`capacity` 0 or too large, NaN timeout, another thread
+ * waiting), `SGSS_RESULT_OS_ERROR`. On error `events` and `*out_count` are unchanged.
+ */
+sgss_result sgss_poller_wait(const struct sgss_poller *poller, struct sgss_poll_event *events, size_t capacity, double timeout, size_t *out_count, struct sgss_error *err);
+
+/**
+ * Wakes the `sgss_poller_wait` in progress on another thread (or, if none is, makes the
+ * next one return at once), which then reports 0 events unless sockets are ready.
+ * Thread-safe: this is the call for other threads.
+ *
+ * Ownership: `poller` is borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`), `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_poller_notify(const struct sgss_poller *poller, struct sgss_error *err);
+
+/**
+ * Writes the poller's own OS handle to `*out_fd`, for embedding it in a host event loop:
+ * on Unix the epoll (or kqueue) descriptor, which is readable when `sgss_poller_wait` would
+ * report something; on Windows the I/O completion port `HANDLE` as an integer. Thread-safe.
+ *
+ * Ownership: `poller` is borrowed for the call. The handle is lent, not given: valid until
+ * `sgss_poller_free`; never close it or change its registrations yourself.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `out_fd`).
+ */
+sgss_result sgss_poller_fd(const struct sgss_poller *poller, int64_t *out_fd, struct sgss_error *err);
 
 /**
  * Waits until a socket in `read` is readable (data, a connection to accept, or the end of

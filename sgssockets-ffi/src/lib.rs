@@ -9,8 +9,8 @@
 //! the handle kinds (owned `Box`, shared `Arc`, borrowed from a parent) and their cast
 //! helpers live; each handle type declares its kind in one line next to its struct;
 //! [`result`] defines `sgss_result` and `sgss_error`; the other modules convert values for
-//! one area of core each (addresses, sockets, options, select, lookup, errno and constants,
-//! descriptors).
+//! one area of core each (addresses, sockets, options, select, the poller, lookup, errno and
+//! constants, descriptors).
 //! No module here makes a socket system call: all of that is in core.
 //!
 //! # Safety
@@ -37,6 +37,7 @@ pub mod descriptor;
 pub mod errno;
 pub mod lookup;
 pub mod options;
+pub mod poller;
 pub mod result;
 pub mod select;
 pub mod socket;
