@@ -169,4 +169,57 @@ fn sgs_scripts_pass_in_a_real_vm() {
         run.output
     );
     println!("sgs_scripts: examples/sgs/udp_exchange.sgs ran as documented");
+    poller_server_echoes(&vm_dir, &module_dir);
+}
+
+/// `examples/sgs/poller_server.sgs` (bounded to 20 s by its own argument) serves several
+/// clients at once, each several rounds, and reports what it served when it stops.
+fn poller_server_echoes(vm_dir: &Path, module_dir: &Path) {
+    use std::io::{BufRead, BufReader, Read as _, Write as _};
+    use std::net::TcpStream;
+    let example = workspace_root()
+        .join("examples")
+        .join("sgs")
+        .join("poller_server.sgs");
+    let mut server = Command::new(vm_dir.join("sgsvm"))
+        .arg("-p")
+        .arg(&example)
+        .args(["0", "20"])
+        .current_dir(module_dir)
+        .env("LD_LIBRARY_PATH", vm_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sgsvm starts");
+    let mut first = String::new();
+    BufReader::new(server.stderr.take().expect("piped stderr"))
+        .read_line(&mut first)
+        .expect("the server prints its port");
+    let port: u16 = first
+        .trim()
+        .strip_prefix("port ")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("expected 'port N', got {first:?}"));
+    let mut clients: Vec<TcpStream> = (0..20)
+        .map(|_| {
+            let client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+            client.set_read_timeout(Some(SCRIPT_TIMEOUT)).expect("timeout");
+            client
+        })
+        .collect();
+    for round in 0..3u8 {
+        for (n, client) in (0u8..).zip(clients.iter_mut()) {
+            client.write_all(&[round, n, b'!']).expect("send");
+        }
+        for (n, client) in (0u8..).zip(clients.iter_mut()) {
+            let mut echo = [0u8; 3];
+            client.read_exact(&mut echo).expect("echo");
+            assert_eq!(echo, [round, n, b'!']);
+        }
+    }
+    drop(clients);
+    let _ = server.kill();
+    let _ = server.wait();
+    println!("sgs_scripts: examples/sgs/poller_server.sgs echoed 20 clients x 3 rounds");
 }
