@@ -1,6 +1,6 @@
 //! A loopback TCP and UDP echo through sgssockets-core, printing what it does.
 //!
-//! Run with `cargo run --release -p sgssockets-core --example echo`.
+//! Run with `cargo run --release -p sgssockets-demo` (from the workspace root).
 
 use std::time::{Duration, Instant};
 
