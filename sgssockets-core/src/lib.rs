@@ -43,6 +43,8 @@ mod poller;
 mod select;
 mod socket;
 mod sys;
+#[cfg(feature = "tls")]
+pub mod tls;
 
 pub use address::{AddrBytes, SocketAddress};
 pub use error::{Error, ErrorCategory, Result};

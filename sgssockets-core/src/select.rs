@@ -12,6 +12,13 @@ use crate::{Error, Result, Socket};
 pub trait Selectable {
     /// The OS handle, or `None` when closed (select then fails with `EBADF`).
     fn raw_socket(&self) -> Option<RawSocket>;
+
+    /// Whether a receive returns at once without asking the OS (a TLS stream's decrypted,
+    /// buffered plaintext). In the read list such an item is ready whatever poll says, and
+    /// `select` does not wait while there is one. `false` for plain sockets.
+    fn has_buffered_input(&self) -> bool {
+        false
+    }
 }
 
 impl Selectable for Socket {
@@ -23,6 +30,10 @@ impl Selectable for Socket {
 impl<T: Selectable + ?Sized> Selectable for &T {
     fn raw_socket(&self) -> Option<RawSocket> {
         (**self).raw_socket()
+    }
+
+    fn has_buffered_input(&self) -> bool {
+        (**self).has_buffered_input()
     }
 }
 
@@ -38,6 +49,8 @@ const EXCEPT_READY: i16 = poll_bits::EXCEPT;
 /// Each list is then filtered in place to its ready sockets, in their original order,
 /// and the total number of ready entries is returned (0 on timeout: all lists emptied).
 /// A closed socket in any list is an error (`EBADF`) and leaves the lists as they were.
+/// An item of the read list with buffered input ([`Selectable::has_buffered_input`]: a
+/// TLS stream holding decrypted plaintext) is ready without waiting.
 /// A wait interrupted by a signal resumes with the time that is left.
 ///
 /// ```
@@ -73,6 +86,12 @@ pub fn select<T: Selectable>(
         }
     }
 
+    // Buffered input (TLS plaintext) is readable now: poll only to see what else is.
+    let timeout = if read.iter().any(|item| item.has_buffered_input()) {
+        Some(Duration::ZERO)
+    } else {
+        timeout
+    };
     poll_until(&mut entries, timeout).during("select")?;
     if entries
         .iter()
@@ -83,13 +102,14 @@ pub fn select<T: Selectable>(
 
     let mut revents = entries.iter().map(sys::poll_revents);
     let mut ready = 0;
-    for (list, mask) in [
-        (read, READ_READY),
-        (write, WRITE_READY),
-        (error, EXCEPT_READY),
+    for (list, mask, reading) in [
+        (read, READ_READY, true),
+        (write, WRITE_READY, false),
+        (error, EXCEPT_READY, false),
     ] {
-        list.retain(|_| {
-            let is_ready = revents.next().is_some_and(|bits| bits & mask != 0);
+        list.retain(|item| {
+            let polled = revents.next().is_some_and(|bits| bits & mask != 0);
+            let is_ready = polled || (reading && item.has_buffered_input());
             ready += usize::from(is_ready);
             is_ready
         });

@@ -31,7 +31,8 @@ mod shared;
 pub(crate) mod table;
 
 use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::error::Context;
@@ -41,7 +42,7 @@ use crate::{Error, Result, Socket};
 pub use interest::{Interest, PollEvent, PollMode};
 pub(crate) use links::PollerLinks;
 use shared::Shared;
-use table::Table;
+use table::{Table, Token};
 
 /// The buffer [`Poller::wait`] fills; reuse one across waits (it grows to the number of
 /// registered sockets, so one wait reports every ready socket).
@@ -49,6 +50,8 @@ use table::Table;
 pub struct PollEvents {
     raw: backend::RawEvents,
     ready: Vec<PollEvent>,
+    /// TLS hook: the registrations with buffered input at the start of the wait.
+    buffered: Vec<Token>,
 }
 
 impl PollEvents {
@@ -80,6 +83,74 @@ impl PollEvents {
 #[derive(Debug)]
 pub struct Poller {
     shared: Arc<Shared>,
+    /// TLS hook: registrations with input buffered above the kernel.
+    buffered: Arc<Buffered>,
+}
+
+/// TLS hook: the tokens of registrations whose TLS stream holds input a receive returns
+/// without the kernel (decrypted plaintext, a close_notify). The stream adds and removes
+/// its token when that changes (not on every receive); `wait` reports them readable and
+/// does not block while there is one. Empty and never locked without TLS streams.
+#[derive(Debug, Default)]
+struct Buffered {
+    any: AtomicBool,
+    tokens: Mutex<Vec<Token>>,
+}
+
+impl Buffered {
+    fn set(&self, token: Token, on: bool) {
+        if !on && !self.any.load(Ordering::Acquire) {
+            return;
+        }
+        let mut tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = tokens.iter().position(|&t| t == token);
+        match (on, at) {
+            (true, None) => tokens.push(token),
+            (false, Some(at)) => {
+                tokens.swap_remove(at);
+            }
+            _ => {}
+        }
+        self.any.store(!tokens.is_empty(), Ordering::Release);
+    }
+
+    /// The tokens now, sorted (empty without a lock when there are none).
+    fn snapshot(&self, out: &mut Vec<Token>) {
+        out.clear();
+        if self.any.load(Ordering::Acquire) {
+            let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
+            out.extend_from_slice(&tokens);
+            out.sort_unstable();
+        }
+    }
+}
+
+/// What a TLS stream keeps of a poller it was added to (weakly: a dropped poller is
+/// simply gone).
+#[cfg(feature = "tls")]
+#[derive(Debug)]
+pub(crate) struct TlsPollerLink {
+    shared: std::sync::Weak<Shared>,
+    buffered: std::sync::Weak<Buffered>,
+}
+
+#[cfg(feature = "tls")]
+impl TlsPollerLink {
+    /// Marks `socket`'s registration in this poller as having buffered input or not. The
+    /// token is looked up through the socket's own registrations, so a removed and re-added
+    /// socket is found under its new token. `false` when the poller is gone or the socket
+    /// is no longer registered there (the link can be dropped).
+    pub(crate) fn set_buffered(&self, socket: &Socket, on: bool) -> bool {
+        let (Some(shared), Some(buffered)) = (self.shared.upgrade(), self.buffered.upgrade())
+        else {
+            return false;
+        };
+        let Some(token) = socket.poller_links().lock().find(&shared) else {
+            return false;
+        };
+        buffered.set(token, on);
+        true
+    }
 }
 
 /// `EEXIST`: the socket is in this poller already.
@@ -106,6 +177,7 @@ impl Poller {
                 backend,
                 table: Mutex::new(Table::new(backend::GENERATIONS)),
             }),
+            buffered: Arc::default(),
         })
     }
 
@@ -145,6 +217,38 @@ impl Poller {
         }
         drop(table);
         links.push(Arc::downgrade(&self.shared), token);
+        // A slot reused without a new generation must not inherit a stale TLS mark.
+        self.buffered.set(token, false);
+        Ok(())
+    }
+
+    /// Registers a TLS stream's socket under `key` (level-triggered), so that input the
+    /// stream has already decrypted and buffered is reported readable although the kernel
+    /// has nothing new. [`modify`](Poller::modify), [`remove`](Poller::remove) and
+    /// [`contains`](Poller::contains) take [`stream.socket()`](crate::tls::TlsStream::socket).
+    ///
+    /// ```
+    /// # use sgssockets_core::{Poller, Interest, Socket};
+    /// # use sgssockets_core::tls::{ClientConfig, ClientOptions, TlsStream};
+    /// let config = ClientConfig::new(&ClientOptions { insecure_skip_verify: true, ..Default::default() })?;
+    /// let stream = TlsStream::client(Socket::tcp(false)?, &config, "example.com")?;
+    /// let poller = Poller::new()?;
+    /// poller.add_tls(&stream, 1, Interest::READ)?;
+    /// assert!(poller.contains(stream.socket()));
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    #[cfg(feature = "tls")]
+    pub fn add_tls(
+        &self,
+        stream: &crate::tls::TlsStream,
+        key: u64,
+        interest: Interest,
+    ) -> Result<()> {
+        self.add(stream.socket(), key, interest)?;
+        stream.link_poller(TlsPollerLink {
+            shared: Arc::downgrade(&self.shared),
+            buffered: Arc::downgrade(&self.buffered),
+        });
         Ok(())
     }
 
@@ -183,6 +287,7 @@ impl Poller {
             return Err(not_registered(OP));
         };
         drop(links);
+        self.buffered.set(token, false);
         let mut table = self.shared.table();
         let entry = table.remove(token).ok_or_else(|| not_registered(OP))?;
         if !entry.interest.is_none() {
@@ -216,12 +321,27 @@ impl Poller {
     /// Waits until a registered socket is ready, the timeout expires (`Some(ZERO)` does not
     /// wait; `None` waits forever) or [`notify`](Poller::notify) is called; fills `events`
     /// with every ready socket and returns how many. A signal does not end the wait early:
-    /// it resumes with the time left.
+    /// it resumes with the time left. A TLS stream added with [`add_tls`](Poller::add_tls)
+    /// that holds buffered input is readable at once (no wait, no system call for it).
     pub fn wait(&self, events: &mut PollEvents, timeout: Option<Duration>) -> Result<usize> {
         const OP: &str = "poller wait";
         let registered = self.len();
         events.ready.clear();
         events.raw.reserve_for(registered);
+        self.buffered.snapshot(&mut events.buffered);
+        if !events.buffered.is_empty() {
+            // Only those that ask for readability make the wait return at once.
+            let table = self.shared.table();
+            events
+                .buffered
+                .retain(|&token| table.get(token).is_some_and(|e| e.interest.readable));
+        }
+        let has_buffered = !events.buffered.is_empty();
+        let timeout = if has_buffered {
+            Some(Duration::ZERO)
+        } else {
+            timeout
+        };
         let deadline = match timeout {
             Some(timeout) if !timeout.is_zero() => Instant::now().checked_add(timeout),
             _ => None,
@@ -252,6 +372,7 @@ impl Poller {
             }
         }
         let table = self.shared.table();
+        let buffered = &mut events.buffered;
         for raw in events.raw.iter() {
             if raw.token == backend::WAKE_TOKEN {
                 self.shared.backend.drain_wake();
@@ -260,14 +381,34 @@ impl Poller {
             let Some(entry) = table.get(raw.token) else {
                 continue; // removed after the kernel queued it
             };
+            // A TLS registration with buffered input: readable, reported once (here).
+            let has_buffered = match buffered.binary_search(&raw.token) {
+                Ok(at) => {
+                    buffered.remove(at);
+                    entry.interest.readable
+                }
+                Err(_) => false,
+            };
             let readable = raw.readable || raw.hangup;
             let writable = raw.writable || (raw.hangup && entry.interest.writable);
-            if readable || writable {
+            if readable || writable || has_buffered {
                 events.ready.push(PollEvent {
                     key: entry.key,
-                    readable: readable && (entry.interest.readable || raw.hangup),
+                    readable: (readable && (entry.interest.readable || raw.hangup)) || has_buffered,
                     writable,
                 });
+            }
+        }
+        // The other TLS registrations with buffered input, which the kernel did not report.
+        for &token in buffered.iter() {
+            match table.get(token) {
+                Some(entry) if entry.interest.readable => events.ready.push(PollEvent {
+                    key: entry.key,
+                    readable: true,
+                    writable: false,
+                }),
+                Some(_) => {}
+                None => self.buffered.set(token, false), // unregistered since
             }
         }
         Ok(events.ready.len())
