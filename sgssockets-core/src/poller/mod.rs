@@ -173,10 +173,7 @@ impl Poller {
     pub fn new() -> Result<Poller> {
         let backend = backend::Backend::new().during("poller create")?;
         Ok(Poller {
-            shared: Arc::new(Shared {
-                backend,
-                table: Mutex::new(Table::new(backend::GENERATIONS)),
-            }),
+            shared: Arc::new(Shared::new(backend, Table::new(backend::GENERATIONS))),
             buffered: Arc::default(),
         })
     }
@@ -208,10 +205,10 @@ impl Poller {
             return Err(already_registered(OP));
         }
         let mut table = self.shared.table();
-        let token = table.insert(key, interest, mode);
+        let token = self.shared.insert(&mut table, key, interest, mode);
         if !interest.is_none() {
             if let Err(err) = self.shared.backend.add(inner, token, interest, mode) {
-                table.remove(token);
+                self.shared.remove(&mut table, token);
                 return Err(Error::os(OP, err));
             }
         }
@@ -289,7 +286,10 @@ impl Poller {
         drop(links);
         self.buffered.set(token, false);
         let mut table = self.shared.table();
-        let entry = table.remove(token).ok_or_else(|| not_registered(OP))?;
+        let entry = self
+            .shared
+            .remove(&mut table, token)
+            .ok_or_else(|| not_registered(OP))?;
         if !entry.interest.is_none() {
             self.shared.backend.delete(inner).during(OP)?;
         }
@@ -303,7 +303,7 @@ impl Poller {
 
     /// How many sockets are registered.
     pub fn len(&self) -> usize {
-        self.shared.table().len()
+        self.shared.len()
     }
 
     /// Whether no socket is registered.
@@ -315,7 +315,7 @@ impl Poller {
     /// call: they are no longer registered. Bindings use this to release what they held
     /// for those keys.
     pub fn take_closed_keys(&self) -> Vec<u64> {
-        self.shared.table().take_closed()
+        self.shared.take_closed()
     }
 
     /// Waits until a registered socket is ready, the timeout expires (`Some(ZERO)` does not
