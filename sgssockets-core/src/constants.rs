@@ -37,14 +37,8 @@ pub const SHUT_WR: i32 = sys::SHUT_WR;
 /// Shut down both directions.
 pub const SHUT_RDWR: i32 = sys::SHUT_RDWR;
 
-/// Every constant by name, as SGScript scripts and C hosts see them.
-///
-/// ```
-/// use sgssockets_core::constants;
-/// let af_inet = constants::ALL.iter().find(|(name, _)| *name == "AF_INET").unwrap().1;
-/// assert_eq!(af_inet, constants::AF_INET);
-/// ```
-pub const ALL: &[(&str, i32)] = &[
+/// The constants every platform has, then the option names of [`sys::OPTION_CONSTANTS`].
+const BASE: &[(&str, i32)] = &[
     ("AF_UNSPEC", AF_UNSPEC),
     ("AF_INET", AF_INET),
     ("AF_INET6", AF_INET6),
@@ -78,6 +72,159 @@ pub const ALL: &[(&str, i32)] = &[
     ("SD_SEND", SHUT_WR),
     ("SD_BOTH", SHUT_RDWR),
 ];
+
+/// How many entries `parts` hold together.
+const fn total_len(parts: &[&[(&'static str, i32)]]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        total += parts[i].len();
+        i += 1;
+    }
+    total
+}
+
+/// `first`, then `parts` one after the other, as one array of `N` (their total length)
+/// entries.
+const fn concat<const N: usize>(
+    first: &[(&'static str, i32)],
+    parts: &[&[(&'static str, i32)]],
+) -> [(&'static str, i32); N] {
+    let mut out = [("", 0); N];
+    let mut n = 0;
+    while n < first.len() {
+        out[n] = first[n];
+        n += 1;
+    }
+    let mut i = 0;
+    while i < parts.len() {
+        let mut j = 0;
+        while j < parts[i].len() {
+            out[n] = parts[i][j];
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+const ALL_ARRAY: [(&str, i32); BASE.len() + total_len(sys::OPTION_CONSTANTS)] =
+    concat(BASE, sys::OPTION_CONSTANTS);
+
+/// Every constant by name, as SGScript scripts and C hosts see them.
+///
+/// Option levels and names for [`Socket::getsockopt_int`](crate::Socket::getsockopt_int)
+/// and friends (`SOL_SOCKET`, `SO_*`, `TCP_*`, `IP_*`, `IPV6_*`) and the `NI_*` flags of
+/// [`getnameinfo`](crate::lookup::getnameinfo) are here with this platform's values; a name
+/// the platform lacks (`SO_REUSEPORT` on Windows, `TCP_KEEPIDLE` on macOS) is left out
+/// rather than given a number that means something else. Look one up with [`value`].
+///
+/// ```
+/// use sgssockets_core::constants;
+/// let af_inet = constants::ALL.iter().find(|(name, _)| *name == "AF_INET").unwrap().1;
+/// assert_eq!(af_inet, constants::AF_INET);
+/// assert_eq!(constants::value("SOL_SOCKET"), Some(constants::SOL_SOCKET));
+/// ```
+pub const ALL: &[(&str, i32)] = &ALL_ARRAY;
+
+/// The value of the constant called `name` in [`ALL`], or `None` if this platform lacks it.
+///
+/// ```
+/// use sgssockets_core::constants::{value, IPPROTO_TCP, TCP_NODELAY};
+/// assert_eq!(value("TCP_NODELAY"), Some(TCP_NODELAY));
+/// assert_eq!(value("IPPROTO_TCP"), Some(IPPROTO_TCP));
+/// assert_eq!(value("SO_NO_SUCH_OPTION"), None);
+/// ```
+pub fn value(name: &str) -> Option<i32> {
+    ALL.iter()
+        .find(|(known, _)| *known == name)
+        .map(|(_, v)| *v)
+}
+
+/// Looks `name` up in [`sys::OPTION_CONSTANTS`] at compile time (every platform has it).
+const fn required(name: &str) -> i32 {
+    let mut i = 0;
+    while i < sys::OPTION_CONSTANTS.len() {
+        let part = sys::OPTION_CONSTANTS[i];
+        let mut j = 0;
+        while j < part.len() {
+            if str_eq(part[j].0, name) {
+                return part[j].1;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    panic!("an option constant every platform has is missing")
+}
+
+/// `a == b`, in a `const fn`.
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Socket-level options: the `level` of `SO_*`.
+pub const SOL_SOCKET: i32 = required("SOL_SOCKET");
+/// IPv4 options: the `level` of `IP_*`.
+pub const IPPROTO_IP: i32 = required("IPPROTO_IP");
+/// IPv6 options: the `level` of `IPV6_*`.
+pub const IPPROTO_IPV6: i32 = required("IPPROTO_IPV6");
+/// `SO_BROADCAST`.
+pub const SO_BROADCAST: i32 = required("SO_BROADCAST");
+/// `SO_ERROR`.
+pub const SO_ERROR: i32 = required("SO_ERROR");
+/// `SO_KEEPALIVE`.
+pub const SO_KEEPALIVE: i32 = required("SO_KEEPALIVE");
+/// `SO_LINGER`.
+pub const SO_LINGER: i32 = required("SO_LINGER");
+/// `SO_RCVBUF`.
+pub const SO_RCVBUF: i32 = required("SO_RCVBUF");
+/// `SO_RCVTIMEO`.
+pub const SO_RCVTIMEO: i32 = required("SO_RCVTIMEO");
+/// `SO_REUSEADDR`.
+pub const SO_REUSEADDR: i32 = required("SO_REUSEADDR");
+/// `SO_SNDBUF`.
+pub const SO_SNDBUF: i32 = required("SO_SNDBUF");
+/// `SO_SNDTIMEO`.
+pub const SO_SNDTIMEO: i32 = required("SO_SNDTIMEO");
+/// `SO_TYPE`.
+pub const SO_TYPE: i32 = required("SO_TYPE");
+/// `TCP_NODELAY` (level [`IPPROTO_TCP`]).
+pub const TCP_NODELAY: i32 = required("TCP_NODELAY");
+/// `IP_TTL`.
+pub const IP_TTL: i32 = required("IP_TTL");
+/// `IP_MULTICAST_IF`.
+pub const IP_MULTICAST_IF: i32 = required("IP_MULTICAST_IF");
+/// `IP_MULTICAST_TTL`.
+pub const IP_MULTICAST_TTL: i32 = required("IP_MULTICAST_TTL");
+/// `IP_MULTICAST_LOOP`.
+pub const IP_MULTICAST_LOOP: i32 = required("IP_MULTICAST_LOOP");
+/// `IP_ADD_MEMBERSHIP`.
+pub const IP_ADD_MEMBERSHIP: i32 = required("IP_ADD_MEMBERSHIP");
+/// `IP_DROP_MEMBERSHIP`.
+pub const IP_DROP_MEMBERSHIP: i32 = required("IP_DROP_MEMBERSHIP");
+/// `IPV6_V6ONLY`.
+pub const IPV6_V6ONLY: i32 = required("IPV6_V6ONLY");
+/// `IPV6_UNICAST_HOPS`.
+pub const IPV6_UNICAST_HOPS: i32 = required("IPV6_UNICAST_HOPS");
+/// `IPV6_MULTICAST_IF`.
+pub const IPV6_MULTICAST_IF: i32 = required("IPV6_MULTICAST_IF");
+/// `IPV6_MULTICAST_HOPS`.
+pub const IPV6_MULTICAST_HOPS: i32 = required("IPV6_MULTICAST_HOPS");
+/// `IPV6_MULTICAST_LOOP`.
+pub const IPV6_MULTICAST_LOOP: i32 = required("IPV6_MULTICAST_LOOP");
 
 /// The [`Shutdown`] for a `SHUT_*`/`SD_*` value, or `None` for any other number.
 ///

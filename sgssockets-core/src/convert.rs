@@ -14,6 +14,11 @@
 //! | linger | [`linger_from_secs`] | reset on close | off | error | error |
 //! | buffer size | [`buffer_size_from_int`] | error | error | – | error |
 //! | hop limit (TTL) | [`ttl_from_int`] | error | error | – | error |
+//! | multicast TTL | [`multicast_ttl_from_int`] | this host only | error | – | error |
+//! | multicast interface | [`interface_from_int`] | default | error | – | error |
+//! | option level, name, int value | [`c_int_from_int`] | 0 | allowed | – | error |
+//! | getsockopt buffer size | [`option_size_from_int`] | error | error | – | error |
+//! | descriptor | [`descriptor_from_int`] | 0 | error | – | error |
 //!
 //! Every error has category [`InvalidInput`](crate::ErrorCategory::InvalidInput) (code
 //! `EINVAL`).
@@ -32,6 +37,14 @@ const LINGER_OP: &str = "setsockopt(SO_LINGER)";
 const BUFFER_OP: &str = "setsockopt(SO_RCVBUF/SO_SNDBUF)";
 /// The operation named by errors of [`ttl_from_int`].
 const TTL_OP: &str = "setsockopt(IP_TTL)";
+/// The operation named by errors of [`multicast_ttl_from_int`].
+const MULTICAST_TTL_OP: &str = "setsockopt(IP_MULTICAST_TTL)";
+/// The operation named by errors of [`interface_from_int`].
+const INTERFACE_OP: &str = "setsockopt(IP_MULTICAST_IF)";
+
+/// The largest buffer [`Socket::getsockopt_bytes`](crate::Socket::getsockopt_bytes) reads
+/// an option into (Python's limit too).
+pub const MAX_OPTION_SIZE: usize = 1024;
 
 /// The largest buffer size the OS can store: `SO_RCVBUF` and `SO_SNDBUF` are C `int`s.
 pub const MAX_BUFFER_SIZE: usize = i32::MAX as usize;
@@ -254,6 +267,122 @@ pub fn ttl_from_int(value: i64) -> Result<u32> {
         _ => Err(Error::invalid_input(
             TTL_OP,
             format!("TTL {value} is out of range: it must be 1 to {MAX_TTL}"),
+        )),
+    }
+}
+
+/// A multicast hop limit (`IP_MULTICAST_TTL`, `IPV6_MULTICAST_HOPS`) from an integer: 0 to
+/// [`MAX_TTL`] (255). Unlike the unicast [`ttl_from_int`], 0 is allowed: it keeps
+/// multicast on this host.
+///
+/// ```
+/// use sgssockets_core::convert::multicast_ttl_from_int;
+///
+/// assert_eq!(multicast_ttl_from_int(0).unwrap(), 0);
+/// assert_eq!(multicast_ttl_from_int(255).unwrap(), 255);
+/// assert!(multicast_ttl_from_int(-1).is_err());
+/// assert!(multicast_ttl_from_int(256).is_err());
+/// ```
+pub fn multicast_ttl_from_int(value: i64) -> Result<u32> {
+    match u32::try_from(value) {
+        Ok(ttl) if ttl <= MAX_TTL => Ok(ttl),
+        _ => Err(Error::invalid_input(
+            MULTICAST_TTL_OP,
+            format!("multicast TTL {value} is out of range: it must be 0 to {MAX_TTL}"),
+        )),
+    }
+}
+
+/// A multicast interface (`multicast_if`) from an integer: an IPv6 interface index, or an
+/// IPv4 interface address as the 32-bit number of
+/// [`SocketAddress::addr_u32`](crate::SocketAddress::addr_u32) (host order). 0 is the
+/// default interface. Anything outside 0 to `u32::MAX` is an error, never wrapped.
+///
+/// ```
+/// use sgssockets_core::convert::interface_from_int;
+///
+/// assert_eq!(interface_from_int(0).unwrap(), 0);
+/// assert_eq!(interface_from_int(0x7f00_0001).unwrap(), 0x7f00_0001);
+/// assert!(interface_from_int(-1).is_err());
+/// assert!(interface_from_int(1 << 32).is_err());
+/// ```
+pub fn interface_from_int(value: i64) -> Result<u32> {
+    u32::try_from(value).map_err(|_| {
+        Error::invalid_input(
+            INTERFACE_OP,
+            format!(
+                "interface {value} is out of range: it must be an index or an IPv4 address \
+                 as a number, 0 to {}",
+                u32::MAX
+            ),
+        )
+    })
+}
+
+/// An option level, option name or integer option value from an integer: a C `int`
+/// (`i32::MIN` to `i32::MAX`). Anything else is an error, never truncated.
+///
+/// ```
+/// use sgssockets_core::convert::c_int_from_int;
+///
+/// assert_eq!(c_int_from_int(-1).unwrap(), -1);
+/// assert!(c_int_from_int((1 << 32) + 1).is_err());
+/// ```
+pub fn c_int_from_int(value: i64) -> Result<i32> {
+    i32::try_from(value).map_err(|_| {
+        Error::invalid_input(
+            "setsockopt",
+            format!(
+                "{value} is out of range for a C int ({} to {})",
+                i32::MIN,
+                i32::MAX
+            ),
+        )
+    })
+}
+
+/// The buffer size of [`Socket::getsockopt_bytes`](crate::Socket::getsockopt_bytes): 1 to
+/// [`MAX_OPTION_SIZE`] bytes.
+///
+/// ```
+/// use sgssockets_core::convert::option_size_from_int;
+///
+/// assert_eq!(option_size_from_int(16).unwrap(), 16);
+/// assert!(option_size_from_int(0).is_err());
+/// assert!(option_size_from_int(1025).is_err());
+/// ```
+pub fn option_size_from_int(value: i64) -> Result<usize> {
+    match usize::try_from(value) {
+        Ok(size) if (1..=MAX_OPTION_SIZE).contains(&size) => Ok(size),
+        _ => Err(Error::invalid_input(
+            "getsockopt",
+            format!("option size {value} is out of range: it must be 1 to {MAX_OPTION_SIZE} bytes"),
+        )),
+    }
+}
+
+/// A descriptor number (for [`Socket::from_fd_dup`](crate::Socket::from_fd_dup)) from an
+/// integer: 0 to `i32::MAX` on Unix (a C `int`), any non-negative value for a Windows
+/// `SOCKET`.
+/// Anything else is an error: `2^32 + 3` is not descriptor 3.
+///
+/// ```
+/// use sgssockets_core::convert::descriptor_from_int;
+///
+/// assert_eq!(descriptor_from_int(3).unwrap(), 3);
+/// assert!(descriptor_from_int(-1).is_err());
+/// # #[cfg(unix)]
+/// assert!(descriptor_from_int((1 << 32) + 3).is_err());
+/// ```
+pub fn descriptor_from_int(value: i64) -> Result<sys::RawSocket> {
+    match sys::RawSocket::try_from(value) {
+        Ok(fd) if value >= 0 => Ok(fd),
+        _ => Err(Error::invalid_input(
+            "from_fd_dup",
+            format!(
+                "descriptor {value} is out of range: it must be 0 to {}",
+                sys::RawSocket::MAX
+            ),
         )),
     }
 }

@@ -10,6 +10,13 @@ pub const EBADF: i32 = sys::errno::EBADF;
 pub const EINVAL: i32 = sys::errno::EINVAL;
 /// `EINTR` here.
 pub const EINTR: i32 = sys::errno::EINTR;
+/// `ETIMEDOUT` here (`WSAETIMEDOUT` on Windows): what a connect that ran out of time reports.
+pub const ETIMEDOUT: i32 = sys::errno::ETIMEDOUT;
+/// `ENOTSOCK` here (`WSAENOTSOCK` on Windows): a descriptor that is not a socket.
+pub const ENOTSOCK: i32 = sys::errno::ENOTSOCK;
+/// `EWOULDBLOCK` here (`EAGAIN` on Linux, `WSAEWOULDBLOCK` on Windows): a call on a
+/// non-blocking socket that could not proceed, or one that ran into the socket's timeout.
+pub const EWOULDBLOCK: i32 = sys::errno::EWOULDBLOCK;
 
 /// Every name [`errno_by_name`] knows, with this platform's value.
 pub fn all() -> &'static [(&'static str, i32)] {

@@ -31,12 +31,14 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod address;
+pub mod connect;
 pub mod constants;
 pub mod convert;
 pub mod errno;
 mod error;
 mod flags;
 pub mod lookup;
+mod multicast;
 mod option_table;
 mod options;
 mod poller;
@@ -49,6 +51,7 @@ pub mod tls;
 pub use address::{AddrBytes, SocketAddress};
 pub use error::{Error, ErrorCategory, Result};
 pub use flags::MsgFlags;
+pub use multicast::MulticastInterface;
 pub use option_table::{socket_option, OptionKind, OptionValue, SocketOption, SOCKET_OPTIONS};
 pub use poller::{Interest, PollEvent, PollEvents, PollMode, Poller};
 pub use select::{select, Selectable};

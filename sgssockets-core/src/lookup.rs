@@ -91,3 +91,35 @@ pub fn getaddrinfo(
 pub fn hostname() -> Result<String> {
     dns_lookup::get_hostname().map_err(|err| Error::os("gethostname", err))
 }
+
+/// Reverse lookup: the host name and service name of an IPv4 or IPv6 address, as
+/// getnameinfo(3) gives them. `flags` are `NI_*` values from
+/// [`constants`](crate::constants) (`NI_NUMERICHOST`, `NI_NUMERICSERV`, `NI_NAMEREQD`,
+/// `NI_DGRAM`, `NI_NOFQDN`), or 0.
+///
+/// Without `NI_NAMEREQD` an address with no name gives its numeric form; a failure is an
+/// [`Error`] with category [`Resolver`](crate::ErrorCategory::Resolver) and the resolver's
+/// `EAI_*` code. Another family (a Unix path) is an invalid-input error.
+///
+/// ```
+/// use sgssockets_core::constants::{value, AF_INET};
+/// use sgssockets_core::lookup::getnameinfo;
+///
+/// let numeric = value("NI_NUMERICHOST").unwrap() | value("NI_NUMERICSERV").unwrap();
+/// let (host, service) = getnameinfo(&"127.0.0.1:80".parse()?, numeric)?;
+/// assert_eq!((host.as_str(), service.as_str()), ("127.0.0.1", "80"));
+/// # Ok::<(), sgssockets_core::Error>(())
+/// ```
+pub fn getnameinfo(addr: &SocketAddress, flags: i32) -> Result<(String, String)> {
+    const OP: &str = "getnameinfo";
+    let Some(socket_addr) = addr.as_socket_addr() else {
+        return Err(Error::invalid_input(
+            OP,
+            format!("{addr} is not an IPv4 or IPv6 address"),
+        ));
+    };
+    dns_lookup::getnameinfo(&socket_addr, flags).map_err(|err| {
+        let code = err.error_num();
+        Error::resolver(OP, code, std::io::Error::from(err).to_string())
+    })
+}

@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::convert;
-use crate::{Error, Result, Socket};
+use crate::{Error, MulticastInterface, Result, Socket};
 
 /// How a binding converts an option's value to and from its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -230,7 +230,29 @@ fn int_from_ttl(ttl: u32) -> i64 {
     i64::from(ttl)
 }
 
-/// Every option of SPEC §4, one line each.
+/// `multicast_if` as an integer: an IPv4 interface address as its 32-bit number (host
+/// order, like [`SocketAddress::addr_u32`](crate::SocketAddress::addr_u32)), an IPv6
+/// interface index as itself.
+fn multicast_if_value(socket: &Socket) -> Result<OptionValue> {
+    Ok(OptionValue::Int(match socket.multicast_if()? {
+        MulticastInterface::Addr(addr) => i64::from(u32::from(addr)),
+        MulticastInterface::Index(index) => i64::from(index),
+    }))
+}
+
+/// Sets `multicast_if` from an integer (see [`multicast_if_value`]), range-checked by
+/// [`convert::interface_from_int`].
+fn set_multicast_if_value(socket: &Socket, value: OptionValue) -> Result<()> {
+    let number = convert::interface_from_int(int_of(value))?;
+    let interface = if socket.family() == crate::constants::AF_INET {
+        MulticastInterface::Addr(number.into())
+    } else {
+        MulticastInterface::Index(number)
+    };
+    socket.set_multicast_if(interface)
+}
+
+/// Every option of SPEC §4 and §9, one line each.
 #[rustfmt::skip]
 pub static SOCKET_OPTIONS: &[SocketOption] = &[
     SocketOption {
@@ -253,4 +275,13 @@ pub static SOCKET_OPTIONS: &[SocketOption] = &[
     seconds_option!("send_timeout", "setsockopt(SO_SNDTIMEO)", Socket::send_timeout, Socket::set_send_timeout, convert::secs_from_timeout, convert::timeout_from_secs),
     seconds_option!("recv_timeout", "setsockopt(SO_RCVTIMEO)", Socket::recv_timeout, Socket::set_recv_timeout, convert::secs_from_timeout, convert::timeout_from_secs),
     seconds_option!("linger", "setsockopt(SO_LINGER)", Socket::linger, Socket::set_linger, convert::secs_from_linger, convert::linger_from_secs),
+    int_option!("multicast_ttl", "setsockopt(IP_MULTICAST_TTL)", Socket::multicast_ttl, Socket::set_multicast_ttl, int_from_ttl, convert::multicast_ttl_from_int),
+    bool_option!("multicast_loop", "setsockopt(IP_MULTICAST_LOOP)", Socket::multicast_loop, Socket::set_multicast_loop),
+    SocketOption {
+        name: "multicast_if",
+        kind: OptionKind::Int,
+        set_op: "setsockopt(IP_MULTICAST_IF)",
+        get: multicast_if_value,
+        set: Some(set_multicast_if_value),
+    },
 ];

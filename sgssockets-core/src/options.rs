@@ -24,12 +24,47 @@ impl Socket {
         Ok(!nonblocking)
     }
 
-    /// Makes calls block, or return `EWOULDBLOCK` at once when they cannot proceed.
+    /// `set_blocking(true)` makes calls block (the default); `set_blocking(false)` makes
+    /// them return `EWOULDBLOCK` at once when they cannot proceed.
+    ///
+    /// This is the opposite of [`set_nonblocking`](Socket::set_nonblocking):
+    /// `set_blocking(b)` is `set_nonblocking(!b)`. (SGScript's `blocking` property and the
+    /// seed doc use this form; Rust's std uses the other.)
+    ///
+    /// ```
+    /// let socket = sgssockets_core::Socket::tcp(false)?;
+    /// socket.set_blocking(false)?;
+    /// assert!(!socket.is_blocking()?);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
     pub fn set_blocking(&self, blocking: bool) -> Result<()> {
         self.open("blocking")?
             .set_nonblocking(!blocking)
             .during("set blocking mode")?;
         self.remember_nonblocking(!blocking);
+        Ok(())
+    }
+
+    /// `set_nonblocking(true)` makes calls return `EWOULDBLOCK` at once when they cannot
+    /// proceed; `set_nonblocking(false)` makes them block again (the default), as in std's
+    /// `TcpStream::set_nonblocking`.
+    ///
+    /// This is the opposite of [`set_blocking`](Socket::set_blocking):
+    /// `set_nonblocking(n)` is `set_blocking(!n)`.
+    ///
+    /// ```
+    /// let socket = sgssockets_core::Socket::tcp(false)?;
+    /// socket.set_nonblocking(true)?;
+    /// assert!(!socket.is_blocking()?);
+    /// socket.set_nonblocking(false)?;
+    /// assert!(socket.is_blocking()?);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        self.open("set_nonblocking")?
+            .set_nonblocking(nonblocking)
+            .during("set_nonblocking")?;
+        self.remember_nonblocking(nonblocking);
         Ok(())
     }
 
@@ -212,5 +247,95 @@ impl Socket {
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
         const OP: &str = "setsockopt(TCP_NODELAY)";
         self.open(OP)?.set_tcp_nodelay(on).during(OP)
+    }
+}
+
+/// Any option by its C level and name (`SOL_SOCKET`/`SO_*`, `IPPROTO_IP`/`IP_*`, ... from
+/// [`constants`](crate::constants)), for the options this crate has no method for.
+///
+/// These reach the OS directly: an option the OS does not know is its error
+/// (`ENOPROTOOPT`, `EINVAL`). Set timeouts and the blocking mode with their own methods,
+/// so the socket remembers them (`SO_RCVTIMEO`/`SO_SNDTIMEO` set here are not seen by
+/// [`recv_timeout`](Socket::recv_timeout) and are not C `int`s anyway).
+impl Socket {
+    /// getsockopt(2) of an integer option: the `int` the OS stores (a 1-byte answer,
+    /// as some systems give for `IP_MULTICAST_TTL`, is widened).
+    ///
+    /// ```
+    /// use sgssockets_core::constants::{SOL_SOCKET, SO_REUSEADDR, SO_TYPE, SOCK_DGRAM};
+    /// let socket = sgssockets_core::Socket::udp(false)?;
+    /// assert_eq!(socket.getsockopt_int(SOL_SOCKET, SO_TYPE)?, SOCK_DGRAM);
+    /// socket.setsockopt_int(SOL_SOCKET, SO_REUSEADDR, 1)?;
+    /// assert_ne!(socket.getsockopt_int(SOL_SOCKET, SO_REUSEADDR)?, 0);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn getsockopt_int(&self, level: i32, name: i32) -> Result<i32> {
+        const OP: &str = "getsockopt";
+        let mut buf = [0u8; 4];
+        let len = sys::getsockopt_raw(self.open(OP)?, level, name, &mut buf).during(OP)?;
+        match len {
+            4 => Ok(i32::from_ne_bytes(buf)),
+            1 => Ok(i32::from(buf[0])),
+            other => Err(crate::Error::invalid_input(
+                OP,
+                format!(
+                    "option (level {level}, name {name}) gave {other} bytes, not an integer: \
+                     read it with getsockopt_bytes"
+                ),
+            )),
+        }
+    }
+
+    /// getsockopt(2) into a buffer of `size` bytes (1 to
+    /// [`MAX_OPTION_SIZE`](crate::convert::MAX_OPTION_SIZE)): the bytes the OS wrote,
+    /// which may be fewer.
+    ///
+    /// ```
+    /// use sgssockets_core::constants::{SOL_SOCKET, SO_LINGER};
+    /// let socket = sgssockets_core::Socket::tcp(false)?;
+    /// socket.set_linger(Some(std::time::Duration::from_secs(3)))?;
+    /// let linger = socket.getsockopt_bytes(SOL_SOCKET, SO_LINGER, 64)?;
+    /// assert!(linger.len() >= 4); // struct linger, in the platform's layout
+    /// assert!(socket.getsockopt_bytes(SOL_SOCKET, SO_LINGER, 0).is_err());
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn getsockopt_bytes(&self, level: i32, name: i32, size: usize) -> Result<Vec<u8>> {
+        const OP: &str = "getsockopt";
+        let socket = self.open(OP)?;
+        let size = convert::option_size_from_int(i64::try_from(size).unwrap_or(i64::MAX))
+            .map_err(|err| err.renamed(OP))?;
+        let mut buf = vec![0u8; size];
+        let len = sys::getsockopt_raw(socket, level, name, &mut buf).during(OP)?;
+        buf.truncate(len);
+        Ok(buf)
+    }
+
+    /// setsockopt(2) of an integer option (passed as a C `int`).
+    ///
+    /// ```
+    /// use sgssockets_core::constants::{IPPROTO_TCP, TCP_NODELAY};
+    /// let socket = sgssockets_core::Socket::tcp(false)?;
+    /// socket.setsockopt_int(IPPROTO_TCP, TCP_NODELAY, 1)?;
+    /// assert!(socket.nodelay()?);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn setsockopt_int(&self, level: i32, name: i32, value: i32) -> Result<()> {
+        const OP: &str = "setsockopt";
+        sys::setsockopt_raw(self.open(OP)?, level, name, &value.to_ne_bytes()).during(OP)
+    }
+
+    /// setsockopt(2) with `value` as the option's bytes (a C struct in the platform's
+    /// layout, e.g. `struct ip_mreq`).
+    ///
+    /// ```
+    /// use sgssockets_core::constants::{SOL_SOCKET, SO_KEEPALIVE};
+    /// let socket = sgssockets_core::Socket::tcp(false)?;
+    /// socket.setsockopt_bytes(SOL_SOCKET, SO_KEEPALIVE, &1i32.to_ne_bytes())?;
+    /// assert!(socket.keepalive()?);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn setsockopt_bytes(&self, level: i32, name: i32, value: &[u8]) -> Result<()> {
+        const OP: &str = "setsockopt";
+        sys::setsockopt_raw(self.open(OP)?, level, name, value).during(OP)
     }
 }

@@ -152,7 +152,9 @@ fn ttls() {
 /// A socket suited to the option: UDP for `broadcast`, IPv6 TCP for `ipv6_only`, else TCP.
 fn socket_for(name: &str) -> Option<Socket> {
     match name {
-        "broadcast" => Some(Socket::udp(false).unwrap()),
+        "broadcast" | "multicast_ttl" | "multicast_loop" | "multicast_if" => {
+            Some(Socket::udp(false).unwrap())
+        }
         "ipv6_only" => common::ipv6_available("ipv6_only").then(|| Socket::tcp(true).unwrap()),
         #[cfg(not(unix))]
         "reuse_port" => None,
@@ -169,6 +171,8 @@ fn samples(name: &str, kind: OptionKind) -> Vec<(OptionValue, Option<OptionValue
             (Bool(false), Some(Bool(false))),
         ],
         ("ttl", _) => vec![(Int(42), Some(Int(42))), (Int(255), Some(Int(255)))],
+        ("multicast_ttl", _) => vec![(Int(0), Some(Int(0))), (Int(255), Some(Int(255)))],
+        ("multicast_if", _) => vec![(Int(0x7f00_0001), Some(Int(0x7f00_0001))), (Int(0), Some(Int(0)))],
         (_, OptionKind::Int) => vec![(Int(65536), None)],
         ("linger", _) => vec![
             (Seconds(0.5), Some(Seconds(1.0))),
@@ -191,7 +195,7 @@ fn every_table_entry_round_trips() {
     let before = names.len();
     names.dedup();
     assert_eq!(names.len(), before, "duplicate option names");
-    assert_eq!(before, 14);
+    assert_eq!(before, 17);
 
     for option in SOCKET_OPTIONS {
         assert!(std::ptr::eq(socket_option(option.name).unwrap(), option));

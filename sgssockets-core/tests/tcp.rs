@@ -294,7 +294,7 @@ fn fd_interop_and_debug() {
     let (client, _server) = tcp_pair(false);
     assert_eq!(client.as_raw_fd(), client.raw_socket().unwrap());
     let dup: OwnedFd = client.as_fd().try_clone_to_owned().unwrap();
-    let adopted = Socket::from(dup);
+    let adopted = Socket::try_from(dup).unwrap();
     assert_eq!(adopted.family(), sgssockets_core::constants::AF_INET);
     assert_eq!(
         adopted.socket_type(),

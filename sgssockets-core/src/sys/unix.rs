@@ -198,6 +198,9 @@ pub(crate) mod errno {
     pub(crate) const EINTR: i32 = libc::EINTR;
     pub(crate) const EEXIST: i32 = libc::EEXIST;
     pub(crate) const ENOENT: i32 = libc::ENOENT;
+    pub(crate) const ETIMEDOUT: i32 = libc::ETIMEDOUT;
+    pub(crate) const ENOTSOCK: i32 = libc::ENOTSOCK;
+    pub(crate) const EWOULDBLOCK: i32 = libc::EWOULDBLOCK;
 
     /// Every name `errno_by_name` knows, with its value here.
     pub(crate) const TABLE: &[(&str, i32)] = &[
@@ -288,24 +291,36 @@ impl std::os::fd::AsFd for crate::Socket {
     ///
     /// # Panics
     ///
-    /// If the socket was closed with [`Socket::close`](crate::Socket::close): a closed socket
-    /// has no descriptor to lend. Check [`is_closed`](crate::Socket::is_closed) first.
+    /// If the socket was closed with [`Socket::close`](crate::Socket::close) or given up with
+    /// [`Socket::detach`](crate::Socket::detach): a closed socket has no descriptor to lend.
+    /// [`Socket::try_as_fd`](crate::Socket::try_as_fd) is the form that never panics.
     fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
         self.as_socket2()
-            .expect("AsFd on a closed sgssockets Socket")
+            .expect("AsFd on a closed sgssockets Socket (use Socket::try_as_fd)")
             .as_fd()
     }
 }
 
-impl From<std::os::fd::OwnedFd> for crate::Socket {
+impl TryFrom<std::os::fd::OwnedFd> for crate::Socket {
+    type Error = crate::Error;
+
     /// Adopts an open socket descriptor, asking the OS for its family, type and mode.
+    /// A descriptor that is not a socket is an error (`ENOTSOCK`) and is closed with the
+    /// `OwnedFd` that owned it; nothing panics.
     ///
-    /// # Panics
+    /// ```
+    /// use std::os::fd::OwnedFd;
+    /// use sgssockets_core::Socket;
     ///
-    /// If the descriptor is not a socket the OS can describe (use
-    /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
-    fn from(fd: std::os::fd::OwnedFd) -> Self {
-        crate::Socket::from_socket2(socket2::Socket::from(fd)).expect("the descriptor is a socket")
+    /// let file = OwnedFd::from(std::fs::File::open("Cargo.toml").unwrap());
+    /// let err = Socket::try_from(file).unwrap_err();
+    /// assert_eq!(err.code(), sgssockets_core::errno::ENOTSOCK);
+    ///
+    /// let udp = OwnedFd::from(std::net::UdpSocket::bind("127.0.0.1:0").unwrap());
+    /// assert!(Socket::try_from(udp).is_ok());
+    /// ```
+    fn try_from(fd: std::os::fd::OwnedFd) -> crate::Result<Self> {
+        crate::Socket::from_socket2(socket2::Socket::from(fd))
     }
 }
 
@@ -338,5 +353,187 @@ impl std::os::fd::AsFd for crate::Poller {
 impl AsRawFd for crate::Poller {
     fn as_raw_fd(&self) -> std::os::fd::RawFd {
         std::os::fd::AsFd::as_fd(self).as_raw_fd()
+    }
+}
+
+// Option levels and names for the generic getsockopt/setsockopt (SPEC §9). Names every
+// Unix has come first; the ones only some systems have are added per platform below.
+const OPTION_CONSTANTS_COMMON: &[(&str, i32)] = &[
+    ("SOL_SOCKET", libc::SOL_SOCKET),
+    ("IPPROTO_IP", libc::IPPROTO_IP),
+    ("IPPROTO_IPV6", libc::IPPROTO_IPV6),
+    ("SO_BROADCAST", libc::SO_BROADCAST),
+    ("SO_ERROR", libc::SO_ERROR),
+    ("SO_KEEPALIVE", libc::SO_KEEPALIVE),
+    ("SO_LINGER", libc::SO_LINGER),
+    ("SO_RCVBUF", libc::SO_RCVBUF),
+    ("SO_RCVTIMEO", libc::SO_RCVTIMEO),
+    ("SO_REUSEADDR", libc::SO_REUSEADDR),
+    ("SO_SNDBUF", libc::SO_SNDBUF),
+    ("SO_SNDTIMEO", libc::SO_SNDTIMEO),
+    ("SO_TYPE", libc::SO_TYPE),
+    ("TCP_NODELAY", libc::TCP_NODELAY),
+    ("IP_TTL", libc::IP_TTL),
+    ("IP_MULTICAST_IF", libc::IP_MULTICAST_IF),
+    ("IP_MULTICAST_TTL", libc::IP_MULTICAST_TTL),
+    ("IP_MULTICAST_LOOP", libc::IP_MULTICAST_LOOP),
+    ("IP_ADD_MEMBERSHIP", libc::IP_ADD_MEMBERSHIP),
+    ("IP_DROP_MEMBERSHIP", libc::IP_DROP_MEMBERSHIP),
+    ("IPV6_V6ONLY", libc::IPV6_V6ONLY),
+    ("IPV6_UNICAST_HOPS", libc::IPV6_UNICAST_HOPS),
+    ("IPV6_MULTICAST_IF", libc::IPV6_MULTICAST_IF),
+    ("IPV6_MULTICAST_HOPS", libc::IPV6_MULTICAST_HOPS),
+    ("IPV6_MULTICAST_LOOP", libc::IPV6_MULTICAST_LOOP),
+];
+
+cfg_if::cfg_if! {
+    if #[cfg(any(target_os = "linux", target_os = "android"))] {
+        const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[
+            ("SO_REUSEPORT", libc::SO_REUSEPORT),
+            ("TCP_KEEPIDLE", libc::TCP_KEEPIDLE),
+            ("TCP_KEEPINTVL", libc::TCP_KEEPINTVL),
+            ("TCP_KEEPCNT", libc::TCP_KEEPCNT),
+            // Linux's names for RFC 3493's IPV6_JOIN_GROUP/IPV6_LEAVE_GROUP (same values).
+            ("IPV6_JOIN_GROUP", libc::IPV6_ADD_MEMBERSHIP),
+            ("IPV6_LEAVE_GROUP", libc::IPV6_DROP_MEMBERSHIP),
+            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
+            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
+            ("NI_NOFQDN", libc::NI_NOFQDN),
+            ("NI_NAMEREQD", libc::NI_NAMEREQD),
+            ("NI_DGRAM", libc::NI_DGRAM),
+        ];
+    } else if #[cfg(any(target_os = "macos", target_os = "ios", target_os = "tvos", target_os = "watchos", target_os = "visionos"))] {
+        const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[
+            ("SO_REUSEPORT", libc::SO_REUSEPORT),
+            ("TCP_KEEPINTVL", libc::TCP_KEEPINTVL),
+            ("TCP_KEEPCNT", libc::TCP_KEEPCNT),
+            ("IPV6_JOIN_GROUP", libc::IPV6_JOIN_GROUP),
+            ("IPV6_LEAVE_GROUP", libc::IPV6_LEAVE_GROUP),
+            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
+            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
+            ("NI_NOFQDN", libc::NI_NOFQDN),
+            ("NI_NAMEREQD", libc::NI_NAMEREQD),
+            ("NI_DGRAM", libc::NI_DGRAM),
+        ];
+    } else if #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))] {
+        const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[
+            ("SO_REUSEPORT", libc::SO_REUSEPORT),
+            ("TCP_KEEPIDLE", libc::TCP_KEEPIDLE),
+            ("TCP_KEEPINTVL", libc::TCP_KEEPINTVL),
+            ("TCP_KEEPCNT", libc::TCP_KEEPCNT),
+            ("IPV6_JOIN_GROUP", libc::IPV6_JOIN_GROUP),
+            ("IPV6_LEAVE_GROUP", libc::IPV6_LEAVE_GROUP),
+            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
+            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
+            ("NI_NOFQDN", libc::NI_NOFQDN),
+            ("NI_NAMEREQD", libc::NI_NAMEREQD),
+            ("NI_DGRAM", libc::NI_DGRAM),
+        ];
+    } else {
+        // Other Unix systems: only the names every one of them has.
+        const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[];
+    }
+}
+
+/// Every option level and name this platform has (absent ones are left out, never 0).
+pub(crate) const OPTION_CONSTANTS: &[&[(&str, i32)]] =
+    &[OPTION_CONSTANTS_COMMON, OPTION_CONSTANTS_PLATFORM];
+
+/// getsockopt(2) into `buf`: how many bytes the OS wrote.
+pub(crate) fn getsockopt_raw(
+    socket: &socket2::Socket,
+    level: i32,
+    name: i32,
+    buf: &mut [u8],
+) -> io::Result<usize> {
+    let mut len = libc::socklen_t::try_from(buf.len())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `buf` is a live, exclusively borrowed buffer of `len` bytes, and `len` is a
+    // live socklen_t the kernel updates to the length it wrote (never more than given).
+    let rc = unsafe {
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            level,
+            name,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok((len as usize).min(buf.len()))
+    }
+}
+
+/// setsockopt(2) with the bytes of `value`.
+pub(crate) fn setsockopt_raw(
+    socket: &socket2::Socket,
+    level: i32,
+    name: i32,
+    value: &[u8],
+) -> io::Result<()> {
+    let len = libc::socklen_t::try_from(value.len())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: `value` is a live buffer of `len` bytes that the kernel only reads.
+    let rc =
+        unsafe { libc::setsockopt(socket.as_raw_fd(), level, name, value.as_ptr().cast(), len) };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a non-blocking connect(2) error only means "started, not finished yet".
+pub(crate) fn connect_in_progress(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::EINPROGRESS | libc::EINTR))
+}
+
+/// A duplicate of descriptor `raw` with close-on-exec set; the caller keeps `raw`.
+/// `EBADF` if `raw` is not an open descriptor.
+pub(crate) fn duplicate(raw: RawSocket) -> io::Result<socket2::Socket> {
+    // SAFETY: F_DUPFD_CLOEXEC only reads the descriptor table: an fd that is not open
+    // gives EBADF, and `raw` itself is neither changed nor closed.
+    let fd = unsafe { libc::fcntl(raw, libc::F_DUPFD_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just created by fcntl and is owned by nobody else.
+    Ok(unsafe { <socket2::Socket as std::os::fd::FromRawFd>::from_raw_fd(fd) })
+}
+
+/// Gives up ownership of the descriptor without closing it.
+pub(crate) fn into_raw(socket: socket2::Socket) -> RawSocket {
+    socket.into_raw_fd()
+}
+
+/// Two connected sockets of `socket_type` (socketpair(2), `AF_UNIX`, close-on-exec) and
+/// their family.
+pub(crate) fn socket_pair(socket_type: i32) -> io::Result<(socket2::Socket, socket2::Socket, i32)> {
+    let (a, b) = socket2::Socket::pair(
+        socket2::Domain::UNIX,
+        socket2::Type::from(socket_type),
+        None,
+    )?;
+    Ok((a, b, libc::AF_UNIX))
+}
+
+/// The socket types [`socket_pair`] accepts.
+pub(crate) const PAIR_TYPES: &[i32] = &[libc::SOCK_STREAM, libc::SOCK_DGRAM, libc::SOCK_SEQPACKET];
+
+impl crate::Socket {
+    /// Borrows the descriptor, or `EBADF` once the socket is closed: the non-panicking
+    /// form of [`AsFd::as_fd`](std::os::fd::AsFd::as_fd).
+    ///
+    /// ```
+    /// let mut socket = sgssockets_core::Socket::tcp(false).unwrap();
+    /// assert!(socket.try_as_fd().is_ok());
+    /// socket.close().unwrap();
+    /// assert!(socket.try_as_fd().unwrap_err().is_closed());
+    /// ```
+    pub fn try_as_fd(&self) -> crate::Result<std::os::fd::BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        Ok(self.open("as_fd")?.as_fd())
     }
 }

@@ -184,6 +184,9 @@ pub(crate) mod errno {
     pub(crate) const EEXIST: i32 = 183;
     /// `ERROR_NOT_FOUND`: Winsock has no `ENOENT`.
     pub(crate) const ENOENT: i32 = 1168;
+    pub(crate) const ETIMEDOUT: i32 = 10060;
+    pub(crate) const ENOTSOCK: i32 = 10038;
+    pub(crate) const EWOULDBLOCK: i32 = 10035;
 
     /// Every name `errno_by_name` knows, with its value here. Winsock has no `ENFILE`
     /// (its nearest is `WSAEMFILE`) and reports a broken pipe as `WSAESHUTDOWN`.
@@ -247,25 +250,196 @@ impl std::os::windows::io::AsSocket for crate::Socket {
     ///
     /// # Panics
     ///
-    /// If the socket was closed with [`Socket::close`](crate::Socket::close).
+    /// If the socket was closed with [`Socket::close`](crate::Socket::close) or given up with
+    /// [`Socket::detach`](crate::Socket::detach).
+    /// [`Socket::try_as_socket`](crate::Socket::try_as_socket) is the form that never panics.
     fn as_socket(&self) -> std::os::windows::io::BorrowedSocket<'_> {
         self.as_socket2()
-            .expect("AsSocket on a closed sgssockets Socket")
+            .expect("AsSocket on a closed sgssockets Socket (use Socket::try_as_socket)")
             .as_socket()
     }
 }
 
-impl From<std::os::windows::io::OwnedSocket> for crate::Socket {
-    /// Adopts an open socket handle, asking the OS for its family and type.
-    ///
-    /// # Panics
-    ///
-    /// If the handle is not a socket the OS can describe (use
-    /// [`Socket::from_socket2`](crate::Socket::from_socket2) to get an error instead).
-    fn from(socket: std::os::windows::io::OwnedSocket) -> Self {
-        crate::Socket::from_socket2(socket2::Socket::from(socket)).expect("the handle is a socket")
+impl TryFrom<std::os::windows::io::OwnedSocket> for crate::Socket {
+    type Error = crate::Error;
+
+    /// Adopts an open socket handle, asking the OS for its family and type. A handle the
+    /// OS cannot describe as a socket is an error (and is closed with the `OwnedSocket`).
+    fn try_from(socket: std::os::windows::io::OwnedSocket) -> crate::Result<Self> {
+        crate::Socket::from_socket2(socket2::Socket::from(socket))
     }
 }
+
+impl crate::Socket {
+    /// Borrows the handle, or `EBADF` once the socket is closed: the non-panicking form
+    /// of [`AsSocket::as_socket`](std::os::windows::io::AsSocket::as_socket).
+    ///
+    /// ```
+    /// let mut socket = sgssockets_core::Socket::tcp(false).unwrap();
+    /// assert!(socket.try_as_socket().is_ok());
+    /// socket.close().unwrap();
+    /// assert!(socket.try_as_socket().unwrap_err().is_closed());
+    /// ```
+    pub fn try_as_socket(&self) -> crate::Result<std::os::windows::io::BorrowedSocket<'_>> {
+        use std::os::windows::io::AsSocket;
+        Ok(self.open("as_socket")?.as_socket())
+    }
+}
+
+// Option levels and names for the generic getsockopt/setsockopt (SPEC §9), with Winsock's
+// values (ws2def.h, ws2ipdef.h). Windows has no SO_REUSEPORT.
+const OPTION_CONSTANTS_ALL: &[(&str, i32)] = &[
+    ("SOL_SOCKET", 0xffff),
+    ("IPPROTO_IP", 0),
+    ("IPPROTO_IPV6", 41),
+    ("SO_BROADCAST", 0x0020),
+    ("SO_ERROR", 0x1007),
+    ("SO_KEEPALIVE", 0x0008),
+    ("SO_LINGER", 0x0080),
+    ("SO_RCVBUF", 0x1002),
+    ("SO_RCVTIMEO", 0x1006),
+    ("SO_REUSEADDR", 0x0004),
+    ("SO_SNDBUF", 0x1001),
+    ("SO_SNDTIMEO", 0x1005),
+    ("SO_TYPE", 0x1008),
+    ("TCP_NODELAY", 1),
+    ("TCP_KEEPIDLE", 3),
+    ("TCP_KEEPINTVL", 17),
+    ("TCP_KEEPCNT", 16),
+    ("IP_TTL", 4),
+    ("IP_MULTICAST_IF", 9),
+    ("IP_MULTICAST_TTL", 10),
+    ("IP_MULTICAST_LOOP", 11),
+    ("IP_ADD_MEMBERSHIP", 12),
+    ("IP_DROP_MEMBERSHIP", 13),
+    ("IPV6_V6ONLY", 27),
+    ("IPV6_UNICAST_HOPS", 4),
+    ("IPV6_MULTICAST_IF", 9),
+    ("IPV6_MULTICAST_HOPS", 10),
+    ("IPV6_MULTICAST_LOOP", 11),
+    ("IPV6_JOIN_GROUP", 12),
+    ("IPV6_LEAVE_GROUP", 13),
+    ("NI_NOFQDN", 0x01),
+    ("NI_NUMERICHOST", 0x02),
+    ("NI_NAMEREQD", 0x04),
+    ("NI_NUMERICSERV", 0x08),
+    ("NI_DGRAM", 0x10),
+];
+
+/// Every option level and name this platform has.
+pub(crate) const OPTION_CONSTANTS: &[&[(&str, i32)]] = &[OPTION_CONSTANTS_ALL];
+
+/// getsockopt into `buf`: how many bytes Winsock wrote.
+pub(crate) fn getsockopt_raw(
+    socket: &socket2::Socket,
+    level: i32,
+    name: i32,
+    buf: &mut [u8],
+) -> io::Result<usize> {
+    let mut len =
+        i32::try_from(buf.len()).map_err(|_| io::Error::from_raw_os_error(WinSock::WSAEINVAL))?;
+    // SAFETY: `buf` is a live, exclusively borrowed buffer of `len` bytes, and `len` is a
+    // live i32 Winsock updates to the length it wrote (never more than given).
+    let rc = unsafe {
+        WinSock::getsockopt(
+            socket.as_raw_socket() as WinSock::SOCKET,
+            level,
+            name,
+            buf.as_mut_ptr(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(usize::try_from(len).unwrap_or(0).min(buf.len()))
+    }
+}
+
+/// setsockopt with the bytes of `value`.
+pub(crate) fn setsockopt_raw(
+    socket: &socket2::Socket,
+    level: i32,
+    name: i32,
+    value: &[u8],
+) -> io::Result<()> {
+    let len =
+        i32::try_from(value.len()).map_err(|_| io::Error::from_raw_os_error(WinSock::WSAEINVAL))?;
+    // SAFETY: `value` is a live buffer of `len` bytes that Winsock only reads.
+    let rc = unsafe {
+        WinSock::setsockopt(
+            socket.as_raw_socket() as WinSock::SOCKET,
+            level,
+            name,
+            value.as_ptr(),
+            len,
+        )
+    };
+    if rc != 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a non-blocking connect error only means "started, not finished yet".
+pub(crate) fn connect_in_progress(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(WinSock::WSAEWOULDBLOCK | WinSock::WSAEINPROGRESS | WinSock::WSAEINTR)
+    )
+}
+
+/// A duplicate of handle `raw` (WSADuplicateSocketW, not inheritable); the caller keeps
+/// `raw`. `WSAENOTSOCK` if `raw` is not an open socket.
+pub(crate) fn duplicate(raw: RawSocket) -> io::Result<socket2::Socket> {
+    if raw == WinSock::INVALID_SOCKET as RawSocket {
+        return Err(io::Error::from_raw_os_error(WinSock::WSAENOTSOCK));
+    }
+    // SAFETY: the borrow lives only for the duplicate call below, which hands the handle
+    // to WSADuplicateSocketW: that validates it (WSAENOTSOCK for anything that is not an
+    // open socket) and neither changes nor closes it.
+    let borrowed = unsafe { std::os::windows::io::BorrowedSocket::borrow_raw(raw) };
+    Ok(socket2::Socket::from(borrowed.try_clone_to_owned()?))
+}
+
+/// Gives up ownership of the handle without closing it.
+pub(crate) fn into_raw(socket: socket2::Socket) -> RawSocket {
+    socket.into_raw_socket()
+}
+
+/// Two connected sockets of `socket_type` and their family. Windows has no socketpair:
+/// a TCP pair is made through a loopback listener (the accepted side is checked to be the
+/// connecting socket), a UDP pair by connecting two loopback sockets to each other.
+pub(crate) fn socket_pair(socket_type: i32) -> io::Result<(socket2::Socket, socket2::Socket, i32)> {
+    use socket2::{Domain, Protocol, Type};
+    let loopback: SockAddr = std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)).into();
+    if socket_type == SOCK_DGRAM {
+        let a = socket2::Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
+        let b = socket2::Socket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
+        a.bind(&loopback)?;
+        b.bind(&loopback)?;
+        a.connect(&b.local_addr()?)?;
+        b.connect(&a.local_addr()?)?;
+        return Ok((a, b, AF_INET));
+    }
+    let listener = socket2::Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    listener.bind(&loopback)?;
+    listener.listen(1)?;
+    let client = socket2::Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    client.connect(&listener.local_addr()?)?;
+    let expected = client.local_addr()?.as_socket();
+    loop {
+        let (server, peer) = listener.accept()?;
+        // Another local program may have connected first: only our own client will do.
+        if peer.as_socket() == expected {
+            return Ok((client, server, AF_INET));
+        }
+    }
+}
+
+/// The socket types [`socket_pair`] accepts.
+pub(crate) const PAIR_TYPES: &[i32] = &[SOCK_STREAM, SOCK_DGRAM];
 
 /// The poller's backend: the `polling` crate (IOCP/AFD).
 #[path = "../poller/portable.rs"]
