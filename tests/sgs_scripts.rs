@@ -208,7 +208,9 @@ fn poller_server_echoes(vm_dir: &Path, module_dir: &Path) {
     let mut clients: Vec<TcpStream> = (0..20)
         .map(|_| {
             let client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-            client.set_read_timeout(Some(SCRIPT_TIMEOUT)).expect("timeout");
+            client
+                .set_read_timeout(Some(SCRIPT_TIMEOUT))
+                .expect("timeout");
             client
         })
         .collect();

@@ -172,7 +172,10 @@ fn samples(name: &str, kind: OptionKind) -> Vec<(OptionValue, Option<OptionValue
         ],
         ("ttl", _) => vec![(Int(42), Some(Int(42))), (Int(255), Some(Int(255)))],
         ("multicast_ttl", _) => vec![(Int(0), Some(Int(0))), (Int(255), Some(Int(255)))],
-        ("multicast_if", _) => vec![(Int(0x7f00_0001), Some(Int(0x7f00_0001))), (Int(0), Some(Int(0)))],
+        ("multicast_if", _) => vec![
+            (Int(0x7f00_0001), Some(Int(0x7f00_0001))),
+            (Int(0), Some(Int(0))),
+        ],
         (_, OptionKind::Int) => vec![(Int(65536), None)],
         ("linger", _) => vec![
             (Seconds(0.5), Some(Seconds(1.0))),

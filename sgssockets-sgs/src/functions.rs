@@ -4,13 +4,14 @@
 use std::ffi::c_int;
 
 use sgssockets_core::lookup::{self, AddrInfo};
-use sgssockets_core::{constants, errno, Error, Socket, SocketAddress};
+use sgssockets_core::{constants, convert, errno, Error, Socket, SocketAddress};
 
 use crate::host::call::{native_function, NativeFunction};
 use crate::host::context::Ctx;
 use crate::host::report::{Failure, Outcome, Push};
 use crate::last_error;
 use crate::select::socket_select;
+use crate::types::address::address_at;
 use crate::types::poller::{new_poller, PollerObject};
 
 /// Every global function of the module.
@@ -31,6 +32,10 @@ pub const FUNCTIONS: &[NativeFunction] = &[
     native_function!(c"socket_udp", 0..=1, Nothing, socket_udp),
     native_function!(c"socket_select", 3..=4, MinusOne, socket_select),
     native_function!(c"socket_poller", 0..=0, Nothing, socket_poller),
+    native_function!(c"socket_connect", 2..=4, Nothing, socket_connect),
+    native_function!(c"socket_pair", 0..=1, Nothing, socket_pair),
+    native_function!(c"socket_fromfd", 1..=1, Nothing, socket_fromfd),
+    native_function!(c"socket_getnameinfo", 1..=2, Nothing, socket_getnameinfo),
 ];
 
 /// A core error as a warning naming what it was about.
@@ -211,4 +216,85 @@ fn socket_udp(ctx: &Ctx<'_>) -> Outcome<Socket> {
 
 fn socket_poller(_ctx: &Ctx<'_>) -> Outcome<PollerObject> {
     new_poller().map_err(|e| failed("failed to create a poller", e))
+}
+
+/// `socket_connect(host, port[, timeout[, family]])`: resolve, then happy eyeballs.
+fn socket_connect(ctx: &Ctx<'_>) -> Outcome<Socket> {
+    const OP: &str = "socket_connect";
+    let host = ctx.arg_bytes(0)?;
+    let host = std::str::from_utf8(host)
+        .map_err(|_| Failure::invalid(OP, "argument 1 (host) is not valid UTF-8"))?;
+    let port = ctx.arg_int(1)?;
+    let port = u16::try_from(port).map_err(|_| {
+        Failure::invalid(
+            OP,
+            format!("argument 2 (port) must be 0..65535, got {port}"),
+        )
+    })?;
+    let timeout = if ctx.is_null(2) {
+        None
+    } else {
+        ctx.arg_wait_timeout(2, OP, "argument 3 (timeout)")?
+    };
+    let family = match ctx.arg_optional_int(3)? {
+        None => constants::AF_UNSPEC,
+        Some(af) => match i32::try_from(af) {
+            Ok(af)
+                if af == constants::AF_UNSPEC
+                    || af == constants::AF_INET
+                    || af == constants::AF_INET6 =>
+            {
+                af
+            }
+            _ => {
+                return Err(Failure::invalid(
+                    OP,
+                    format!("argument 4 (family) must be AF_UNSPEC, AF_INET or AF_INET6, got {af}"),
+                ))
+            }
+        },
+    };
+    Socket::connect_host(host, port, timeout, family).map_err(|e| {
+        let text = e.message().to_owned();
+        Failure::warn_with(e, text)
+    })
+}
+
+/// `socket_pair([type])`: two connected sockets (SOCK_STREAM by default).
+fn socket_pair(ctx: &Ctx<'_>) -> Outcome<(Socket, Socket)> {
+    let kind = match ctx.arg_optional_int(0)? {
+        None => constants::SOCK_STREAM,
+        Some(kind) => i32::try_from(kind).map_err(|_| {
+            Failure::invalid(
+                "socket_pair",
+                format!("argument 1 (type) is out of range: {kind}"),
+            )
+        })?,
+    };
+    Socket::pair(kind).map_err(|e| failed("failed to create a socket pair", e))
+}
+
+/// `socket_fromfd(fd)`: a socket object for a duplicate of `fd` (the caller keeps `fd`).
+fn socket_fromfd(ctx: &Ctx<'_>) -> Outcome<Socket> {
+    let fd = convert::descriptor_from_int(ctx.arg_int(0)?).map_err(Failure::warn)?;
+    Socket::from_fd_dup(fd).map_err(|e| {
+        let text = e.message().to_owned();
+        Failure::warn_with(e, text)
+    })
+}
+
+/// `socket_getnameinfo(addr[, flags])`: host and service text.
+fn socket_getnameinfo(ctx: &Ctx<'_>) -> Outcome<(String, String)> {
+    let addr = address_at(ctx, 0).ok_or(Failure::arg_type(0, c"socket_address"))?;
+    let flags = match ctx.arg_optional_int(1)? {
+        None => 0,
+        Some(flags) => i32::try_from(flags).map_err(|_| {
+            Failure::invalid(
+                "socket_getnameinfo",
+                format!("argument 2 (flags) is out of range: {flags}"),
+            )
+        })?,
+    };
+    let addr = addr.get().clone();
+    lookup::getnameinfo(&addr, flags).map_err(|e| failed("reverse lookup failed", e))
 }

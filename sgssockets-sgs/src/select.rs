@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sgssockets_core::{convert, select, Error, RawSocket, Selectable};
+use sgssockets_core::{select, Error, RawSocket, Selectable};
 
 use crate::host::context::{Ctx, HeldVariable};
 use crate::host::object::object_of_variable;
@@ -78,19 +78,12 @@ fn write_back(ctx: &Ctx<'_>, array: &sgs_Variable, entries: &[Entry<'_>]) {
     ctx.array_truncate(array, entries.len(), len);
 }
 
-/// The timeout argument: `None` waits forever (absent, `null`, or too large for the OS);
-/// negative or NaN is refused.
+/// The timeout argument: absent or `null` waits forever.
 fn timeout_arg(ctx: &Ctx<'_>, item: i32) -> Outcome<Option<Duration>> {
     if ctx.is_null(item) {
         return Ok(None);
     }
-    let secs = ctx.arg_real(item)?;
-    convert::wait_timeout_from_secs(secs).map_err(|_| {
-        Failure::invalid(
-            OP,
-            format!("argument 4 (timeout) must be 0 or more seconds, got {secs}"),
-        )
-    })
+    ctx.arg_wait_timeout(item, OP, "argument 4 (timeout)")
 }
 
 /// The body of `socket_select`: the total ready count.

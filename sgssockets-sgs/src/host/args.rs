@@ -2,7 +2,9 @@
 //! reports it, so a body stops at its first bad argument with `?` and the report happens
 //! once, in [`crate::host::report`].
 
-use sgssockets_core::MsgFlags;
+use std::time::Duration;
+
+use sgssockets_core::{convert, MsgFlags};
 
 use crate::host::context::Ctx;
 use crate::host::raw;
@@ -85,6 +87,24 @@ impl<'call> Ctx<'call> {
         }
         let bits: i32 = self.arg_int_in(item, operation, "MSG_* flags")?;
         Ok(MsgFlags::from_bits_retain(bits))
+    }
+
+    /// A timeout argument of a call that waits (SPEC §10): seconds; 0 does not wait; too
+    /// large for the OS waits forever (`None`); negative or NaN is refused, with a warning
+    /// naming `what`.
+    pub fn arg_wait_timeout(
+        &self,
+        item: i32,
+        operation: &'static str,
+        what: &str,
+    ) -> Outcome<Option<Duration>> {
+        let secs = self.arg_real(item)?;
+        convert::wait_timeout_from_secs(secs).map_err(|_| {
+            Failure::invalid(
+                operation,
+                format!("{what} must be 0 or more seconds, got {secs}"),
+            )
+        })
     }
 
     /// How messages number the argument at stack `item` (from 1, without a method's object).

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::ffi::{c_int, CStr};
 use std::time::Duration;
 
-use sgssockets_core::{convert, Error, Interest, PollEvents, Poller};
+use sgssockets_core::{Error, Interest, PollEvents, Poller};
 
 use crate::host::call::native_method;
 use crate::host::context::{Ctx, StoredVariable};
@@ -246,18 +246,12 @@ fn array_arg(ctx: &Ctx<'_>, item: i32) -> Outcome<Option<sgs_Variable>> {
         .ok_or(Failure::arg_type(item, c"array or null"))
 }
 
-/// The timeout argument: absent or `null` waits forever; negative or NaN is refused.
+/// The timeout argument: absent or `null` waits forever.
 fn timeout_arg(ctx: &Ctx<'_>, item: i32) -> Outcome<Option<Duration>> {
     if ctx.is_null(item) {
         return Ok(None);
     }
-    let secs = ctx.arg_real(item)?;
-    convert::wait_timeout_from_secs(secs).map_err(|_| {
-        Failure::invalid(
-            "socket_poller.wait",
-            format!("argument 3 (timeout) must be 0 or more seconds, got {secs}"),
-        )
-    })
+    ctx.arg_wait_timeout(item, "socket_poller.wait", "argument 3 (timeout)")
 }
 
 fn wait(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<usize> {

@@ -7,10 +7,11 @@
 
 use std::cell::{Ref, RefCell};
 use std::ffi::c_int;
+use std::net::IpAddr;
 
 use sgssockets_core::{
-    constants, socket_option, Error, ErrorCategory, Incoming, OptionKind, OptionValue, Socket,
-    SocketAddress,
+    constants, convert, socket_option, Error, ErrorCategory, Incoming, MulticastInterface,
+    OptionKind, OptionValue, Socket, SocketAddress,
 };
 
 use crate::host::call::native_method;
@@ -61,6 +62,10 @@ impl NativeType for SocketObject {
     }
 
     fn get_property(&self, _ctx: &Ctx<'_>, name: &str) -> Option<Outcome<Value>> {
+        if name == "fileno" {
+            let fd = self.socket().fileno().map_or(-1, descriptor_value);
+            return Some(Ok(Value::Int(fd)));
+        }
         let option = socket_option(name)?;
         let value = option.get(&self.socket()).map_err(option_failure);
         Some(value.map(|value| match value {
@@ -71,6 +76,9 @@ impl NativeType for SocketObject {
     }
 
     fn set_property(&self, ctx: &Ctx<'_>, name: &str, item: i32) -> Option<Outcome<()>> {
+        if name == "fileno" {
+            return Some(Err(Failure::Warning("read-only property".to_owned())));
+        }
         let option = socket_option(name)?;
         if option.is_read_only() {
             return Some(Err(Failure::Warning("read-only property".to_owned())));
@@ -124,7 +132,7 @@ fn method(name: &str) -> Option<sgs_CFunc> {
         "bind" => native_method!(S, c"socket.bind", 1..=1, False, bind),
         "listen" => native_method!(S, c"socket.listen", 1..=1, False, listen),
         "accept" => native_method!(S, c"socket.accept", 0..=0, False, accept),
-        "connect" => native_method!(S, c"socket.connect", 1..=1, False, connect),
+        "connect" => native_method!(S, c"socket.connect", 1..=2, False, connect),
         "send" => native_method!(S, c"socket.send", 1..=2, False, send),
         "sendto" => native_method!(S, c"socket.sendto", 2..=3, False, sendto),
         "recv" => native_method!(S, c"socket.recv", 1..=2, False, recv),
@@ -133,6 +141,12 @@ fn method(name: &str) -> Option<sgs_CFunc> {
         "close" => native_method!(S, c"socket.close", 0..=0, False, close),
         "getpeername" => native_method!(S, c"socket.getpeername", 0..=0, Null, getpeername),
         "getsockname" => native_method!(S, c"socket.getsockname", 0..=0, Null, getsockname),
+        "sendall" => native_method!(S, c"socket.sendall", 1..=2, False, sendall),
+        "join_group" => native_method!(S, c"socket.join_group", 1..=2, False, join_group),
+        "leave_group" => native_method!(S, c"socket.leave_group", 1..=2, False, leave_group),
+        "getsockopt" => native_method!(S, c"socket.getsockopt", 2..=3, False, getsockopt),
+        "setsockopt" => native_method!(S, c"socket.setsockopt", 3..=3, False, setsockopt),
+        "detach" => native_method!(S, c"socket.detach", 0..=0, False, detach),
         _ => return None,
     })
 }
@@ -175,7 +189,127 @@ fn accept(this: &SocketObject, _ctx: &Ctx<'_>) -> Outcome<(Socket, SocketAddress
 
 fn connect(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
     let addr = address_arg(ctx, 1)?;
-    Ok(this.socket().connect(&addr.get())?)
+    if ctx.is_null(2) {
+        return Ok(this.socket().connect(&addr.get())?);
+    }
+    let timeout = ctx.arg_wait_timeout(2, "connect", "argument 2 (timeout)")?;
+    Ok(this.socket().connect_timeout(&addr.get(), timeout)?)
+}
+
+fn sendall(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<usize> {
+    let data = ctx.arg_bytes(1)?;
+    let flags = ctx.arg_msg_flags(2, "sendall")?;
+    Ok(this.socket().send_all(data, flags)?)
+}
+
+/// A multicast group: a `socket_address` or address text.
+fn group_arg(ctx: &Ctx<'_>, item: i32, operation: &'static str) -> Outcome<IpAddr> {
+    let ip: Option<IpAddr> = match address_at(ctx, item) {
+        Some(addr) => addr.get().ip(),
+        None => match ctx.item_type(item) {
+            raw::SGS_VT_STRING => ctx.str_at(item).and_then(|text| text.parse().ok()),
+            _ => return Err(Failure::arg_type(item, c"socket_address or string")),
+        },
+    };
+    ip.ok_or_else(|| {
+        Failure::invalid(
+            operation,
+            "argument 1 (group) is not an IPv4 or IPv6 address",
+        )
+    })
+}
+
+/// The optional multicast interface: an IPv4 address (object or text) or an interface
+/// index (int).
+fn interface_arg(
+    ctx: &Ctx<'_>,
+    item: i32,
+    operation: &'static str,
+) -> Outcome<Option<MulticastInterface>> {
+    if ctx.is_null(item) {
+        return Ok(None);
+    }
+    if ctx.item_type(item) == raw::SGS_VT_INT {
+        let index = convert::interface_from_int(ctx.arg_int(item)?).map_err(Failure::warn)?;
+        return Ok(Some(MulticastInterface::Index(index)));
+    }
+    match group_arg(ctx, item, operation)? {
+        IpAddr::V4(v4) => Ok(Some(MulticastInterface::Addr(v4))),
+        IpAddr::V6(_) => Err(Failure::invalid(
+            operation,
+            "argument 2 (interface) of an IPv6 group is an interface index",
+        )),
+    }
+}
+
+fn join_group(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
+    let group = group_arg(ctx, 1, "join_group")?;
+    let interface = interface_arg(ctx, 2, "join_group")?;
+    Ok(this.socket().join_multicast(group, interface)?)
+}
+
+fn leave_group(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
+    let group = group_arg(ctx, 1, "leave_group")?;
+    let interface = interface_arg(ctx, 2, "leave_group")?;
+    Ok(this.socket().leave_multicast(group, interface)?)
+}
+
+/// An option level or name: an OS `int`, never truncated (SPEC §10).
+fn c_int_arg(ctx: &Ctx<'_>, item: i32, operation: &'static str, what: &str) -> Outcome<i32> {
+    let value = ctx.arg_int(item)?;
+    convert::c_int_from_int(value).map_err(|_| {
+        Failure::invalid(
+            operation,
+            format!("argument {item} ({what}) is out of range: {value}"),
+        )
+    })
+}
+
+/// `getsockopt(level, name[, size])`: an int, or a string of `size` bytes.
+fn getsockopt(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<Value> {
+    const OP: &str = "getsockopt";
+    let level = c_int_arg(ctx, 1, OP, "level")?;
+    let name = c_int_arg(ctx, 2, OP, "name")?;
+    if ctx.is_null(3) {
+        return Ok(Value::Int(i64::from(
+            this.socket().getsockopt_int(level, name)?,
+        )));
+    }
+    let size = convert::option_size_from_int(ctx.arg_int(3)?).map_err(Failure::warn)?;
+    Ok(Value::Bytes(
+        this.socket().getsockopt_bytes(level, name, size)?,
+    ))
+}
+
+/// `setsockopt(level, name, int_or_string)`.
+fn setsockopt(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
+    const OP: &str = "setsockopt";
+    let level = c_int_arg(ctx, 1, OP, "level")?;
+    let name = c_int_arg(ctx, 2, OP, "name")?;
+    match ctx.item_type(3) {
+        raw::SGS_VT_STRING => {
+            let bytes = ctx.arg_bytes(3)?;
+            Ok(this.socket().setsockopt_bytes(level, name, bytes)?)
+        }
+        raw::SGS_VT_INT | raw::SGS_VT_BOOL => {
+            let value = c_int_arg(ctx, 3, OP, "value")?;
+            Ok(this.socket().setsockopt_int(level, name, value)?)
+        }
+        _ => Err(Failure::arg_type(3, c"int or string")),
+    }
+}
+
+/// `detach()`: the descriptor, which the caller now owns; the object becomes closed.
+fn detach(this: &SocketObject, _ctx: &Ctx<'_>) -> Outcome<i64> {
+    let fd = this.socket.borrow_mut().detach()?;
+    Ok(descriptor_value(fd))
+}
+
+/// A descriptor as a script integer (-1 for a Windows handle beyond `i64`, which never
+/// happens in practice).
+#[allow(clippy::unnecessary_fallible_conversions)] // `RawSocket` is `u64` on Windows
+fn descriptor_value(fd: sgssockets_core::RawSocket) -> i64 {
+    i64::try_from(fd).unwrap_or(-1)
 }
 
 fn send(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<usize> {
