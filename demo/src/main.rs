@@ -82,10 +82,10 @@ fn udp_echo() -> Result<()> {
         let mut readable = vec![&server];
         select(&mut readable, &mut vec![], &mut vec![], Some(WAIT))?;
         let (data, from) =
-            server.recv_from_bounded(1500, MsgFlags::empty(), |d, f| (d.to_vec(), f))?;
+            server.recv_from_bounded(1500, MsgFlags::empty(), |d, f| (datagram(d), f))?;
         server.send_to(&data, &from, MsgFlags::empty())?;
         let (reply, _) =
-            client.recv_from_bounded(1500, MsgFlags::empty(), |d, f| (d.to_vec(), f))?;
+            client.recv_from_bounded(1500, MsgFlags::empty(), |d, f| (datagram(d), f))?;
         println!(
             "udp: sent {:?} ({} bytes) from {from}, echoed back {:?}",
             text,
@@ -101,4 +101,12 @@ fn main() -> Result<()> {
     udp_echo()?;
     println!("echo: done");
     Ok(())
+}
+
+/// A received datagram's bytes (a datagram socket never reports a closed peer).
+fn datagram(incoming: Incoming<&[u8]>) -> Vec<u8> {
+    match incoming {
+        Incoming::Data(bytes) => bytes.to_vec(),
+        Incoming::Closed => Vec::new(),
+    }
 }

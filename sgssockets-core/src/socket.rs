@@ -810,7 +810,7 @@ impl Socket {
 
     /// Receives at most `max` bytes and hands them to `consume` without copying them.
     ///
-    /// Memory is bounded by what arrived, not by `max` (SPEC §5.3): up to
+    /// Memory is bounded by what arrived, not by `max`, so a huge `max` costs nothing: up to
     /// [`STACK_RECV_LIMIT`] bytes are read into a stack buffer; a larger `max` reads a
     /// stream in chunks of that size, and a datagram into a buffer of its real length.
     ///
@@ -841,15 +841,20 @@ impl Socket {
         )
     }
 
-    /// Like [`recv_bounded`](Socket::recv_bounded), with the sender's address.
+    /// Like [`recv_bounded`](Socket::recv_bounded), with the sender's address. On a stream
+    /// socket whose peer closed in order the data is [`Incoming::Closed`], as for `recv`.
     pub fn recv_from_bounded<R>(
         &self,
         max: usize,
         flags: MsgFlags,
-        consume: impl FnOnce(&[u8], SocketAddress) -> R,
+        consume: impl FnOnce(Incoming<&[u8]>, SocketAddress) -> R,
     ) -> Result<R> {
+        let closed_on_zero = self.zero_means_closed();
         self.recv_with_buffer("recvfrom", max, flags, recv_from_into, |data, from| {
-            consume(data, SocketAddress::from_sockaddr(&from))
+            consume(
+                classify(data, closed_on_zero),
+                SocketAddress::from_sockaddr(&from),
+            )
         })
     }
 

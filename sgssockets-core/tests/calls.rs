@@ -544,3 +544,15 @@ fn getnameinfo_numeric_and_named() {
         assert_eq!(err.category(), ErrorCategory::InvalidInput);
     }
 }
+
+#[test]
+fn recv_from_bounded_reports_a_closed_stream_like_recv_bounded() {
+    let (client, server) = common::tcp_pair(false);
+    drop(client);
+    let got = server
+        .recv_from_bounded(16, MsgFlags::empty(), |incoming, _| {
+            matches!(incoming, sgssockets_core::Incoming::Closed)
+        })
+        .unwrap();
+    assert!(got, "an orderly close is Closed, not empty data");
+}

@@ -110,3 +110,14 @@ fn socket_connect_and_its_arguments() {
         ["socket_connect(): argument 3 (timeout) must be 0 or more seconds, got -1"]
     );
 }
+
+#[test]
+fn recvfrom_on_a_stream_whose_peer_closed_is_true_like_recv() {
+    let host = loaded_host();
+    let (client, server) = common::tcp_pair(&host);
+    host.method1(&client, "close", &[]);
+    let results = host.call_method(&server, "recvfrom", &[&host.int(10)]);
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0].as_bool(), Some(true));
+    assert_eq!(last_error(&host), 0);
+}

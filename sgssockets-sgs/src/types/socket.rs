@@ -353,11 +353,21 @@ fn recv(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<Pushed> {
 fn recvfrom(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<Pushed> {
     let max = max_arg(ctx, "recvfrom")?;
     let flags = ctx.arg_msg_flags(2, "recvfrom")?;
-    this.socket().recv_from_bounded(max, flags, |bytes, from| {
-        ctx.push_bytes(bytes);
-        from.push_to(ctx);
-    })?;
-    Ok(Pushed(2))
+    // Data and the sender; `true` alone when a stream's peer closed, as `recv` says it.
+    let pushed = this
+        .socket()
+        .recv_from_bounded(max, flags, |incoming, from| match incoming {
+            Incoming::Data(bytes) => {
+                ctx.push_bytes(bytes);
+                from.push_to(ctx);
+                2
+            }
+            Incoming::Closed => {
+                ctx.push_bool(true);
+                1
+            }
+        })?;
+    Ok(Pushed(pushed))
 }
 
 fn shutdown(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
