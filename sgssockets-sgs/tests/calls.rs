@@ -121,3 +121,20 @@ fn recvfrom_on_a_stream_whose_peer_closed_is_true_like_recv() {
     assert_eq!(results[0].as_bool(), Some(true));
     assert_eq!(last_error(&host), 0);
 }
+
+#[test]
+fn an_out_of_range_flag_gives_one_warning_saying_so() {
+    let host = loaded_host();
+    let pair = host.call("socket_pair", &[]);
+    let flags = host.int(1 << 40);
+    assert_eq!(
+        host.method1(&pair[0], "send", &[&host.str("x"), &flags])
+            .as_bool(),
+        Some(false)
+    );
+    assert_eq!(
+        host.take_warnings(),
+        ["socket.send(): argument 2 (MSG_* flags) is out of range: 1099511627776"]
+    );
+    assert_eq!(last_error(&host), errno_named(&host, "EINVAL"));
+}
