@@ -1,7 +1,7 @@
 //! Connecting by host name: resolve, then race the addresses "Happy Eyeballs" style
 //! (RFC 8305) and keep the first connection that succeeds.
 //!
-//! [`connect_host`] is `socket_connect( host, port[, timeout[, family]] )` of SPEC §9;
+//! [`connect_host`] backs the bindings' `socket_connect( host, port[, timeout[, family]] )`;
 //! [`connect_addrs`] does the racing for addresses the caller already has.
 
 use std::time::{Duration, Instant};
@@ -322,7 +322,7 @@ fn race(
                 Ok(()) => return finish(op, attempt.socket),
                 Err(err) => {
                     last_error = Some(err);
-                    // A failed attempt lets the next one start at once (RFC 8305 §5).
+                    // A failed attempt lets the next one start at once (RFC 8305, section 5).
                     next_start = Instant::now();
                 }
             }

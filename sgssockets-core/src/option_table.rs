@@ -1,4 +1,4 @@
-//! The one table of socket options, by the names scripts use (SPEC §4's properties).
+//! The one table of socket options, by the names scripts use (the socket object's properties).
 //!
 //! Each binding reads and writes options through [`socket_option`] and
 //! [`SocketOption::get`]/[`SocketOption::set`]; the value conversions and range checks
@@ -252,7 +252,7 @@ fn set_multicast_if_value(socket: &Socket, value: OptionValue) -> Result<()> {
     socket.set_multicast_if(interface)
 }
 
-/// Every option of SPEC §4 and §9, one line each.
+/// Every socket option the bindings expose as a property, one line each.
 #[rustfmt::skip]
 pub static SOCKET_OPTIONS: &[SocketOption] = &[
     SocketOption {

@@ -45,11 +45,11 @@ pub enum PollMode {
     Level,
     /// A wait reports the socket once each time it becomes ready.
     Edge,
-    /// The socket is reported once; [`Poller::modify`] arms it again.
+    /// The socket is reported once; [`Poller::modify`](crate::Poller::modify) arms it again.
     Oneshot,
 }
 
-/// One ready socket, as [`Poller::wait`] reports it.
+/// One ready socket, as [`Poller::wait`](crate::Poller::wait) reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PollEvent {
     /// The key the socket was registered with.

@@ -356,7 +356,7 @@ impl AsRawFd for crate::Poller {
     }
 }
 
-// Option levels and names for the generic getsockopt/setsockopt (SPEC §9). Names every
+// Option levels and names for the generic getsockopt/setsockopt calls. Names every
 // Unix has come first; the ones only some systems have are added per platform below.
 const OPTION_CONSTANTS_COMMON: &[(&str, i32)] = &[
     ("SOL_SOCKET", libc::SOL_SOCKET),

@@ -286,7 +286,7 @@ impl crate::Socket {
     }
 }
 
-// Option levels and names for the generic getsockopt/setsockopt (SPEC §9), with Winsock's
+// Option levels and names for the generic getsockopt/setsockopt calls, with Winsock's
 // values (ws2def.h, ws2ipdef.h). Windows has no SO_REUSEPORT.
 const OPTION_CONSTANTS_ALL: &[(&str, i32)] = &[
     ("SOL_SOCKET", 0xffff),
