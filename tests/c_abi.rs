@@ -13,17 +13,13 @@ use std::sync::OnceLock;
 
 use sgssockets_tests::{build_package, target_root, workspace_root};
 
-/// What rustc says a static link of a Rust library needs on Linux
-/// (`--print native-static-libs`).
-const NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
+/// What a static link of the library needs on Linux: rustc's `--print native-static-libs`
+/// (`-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc`) without `-lutil`, `-lrt` and `-lc`, as
+/// `install.sh` puts it into `sgssockets-static.pc`; every static test links with only these.
+const NATIVE_STATIC_LIBS: &[&str] = &["-lgcc_s", "-lpthread", "-lm", "-ldl"];
+
+/// The SONAME the shared library carries (`build.rs`).
+const SONAME: &str = "libsgssockets_ffi.so.0";
 
 /// The C compiler's warnings-as-errors flags the issue asks for.
 const C_FLAGS: &[&str] = &[
@@ -38,7 +34,10 @@ const C_FLAGS: &[&str] = &[
 
 /// The built library and where test programs go.
 struct Setup {
+    /// Cargo's output: the `.a` (and the `.so`).
     lib_dir: PathBuf,
+    /// The `.so` with its SONAME link next to it, as programs linked against it load it.
+    shared_dir: PathBuf,
     include_dir: PathBuf,
     out_dir: PathBuf,
 }
@@ -61,8 +60,22 @@ fn setup() -> Option<&'static Setup> {
         let lib_dir = build_package("sgssockets-ffi");
         let out_dir = target_root().join("c-tests");
         std::fs::create_dir_all(&out_dir).expect("the C test output folder can be made");
+        // A program linked against the .so records its SONAME (libsgssockets_ffi.so.0) and
+        // loads that name, which Cargo does not make: give it a folder with both names.
+        let shared_dir = out_dir.join("shared-lib");
+        let _ = std::fs::remove_dir_all(&shared_dir);
+        std::fs::create_dir_all(&shared_dir).expect("the shared library folder can be made");
+        std::fs::copy(
+            lib_dir.join("libsgssockets_ffi.so"),
+            shared_dir.join("libsgssockets_ffi.so"),
+        )
+        .expect("the shared library can be copied");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("libsgssockets_ffi.so", shared_dir.join(SONAME))
+            .expect("the SONAME link can be made");
         Some(Setup {
             lib_dir,
+            shared_dir,
             include_dir: workspace_root().join("sgssockets-ffi/include"),
             out_dir,
         })
@@ -122,9 +135,9 @@ fn compile_source(setup: &Setup, source: &Path, name: &str, link: Link) -> PathB
         }
         Link::Shared => {
             gcc.arg("-L")
-                .arg(&setup.lib_dir)
+                .arg(&setup.shared_dir)
                 .arg("-lsgssockets_ffi")
-                .arg(format!("-Wl,-rpath,{}", setup.lib_dir.display()))
+                .arg(format!("-Wl,-rpath,{}", setup.shared_dir.display()))
                 .args(["-lpthread", "-lm"]);
         }
     }
@@ -226,6 +239,58 @@ fn c_poller_shared() {
     c_test("test_poller", Link::Shared);
 }
 
+/// The conventions of issue 11: new names and every deprecated alias, `const` (natural
+/// handle arrays, setters), the one timeout rule of calls that wait, the version macros,
+/// `sgss_result_name`, and `AF_*`/`SHUT_*` from the header alone.
+#[test]
+fn c_conventions_static() {
+    c_test("test_conventions", Link::Static);
+}
+
+#[test]
+fn c_conventions_shared() {
+    c_test("test_conventions", Link::Shared);
+}
+
+/// The same program compiled as C++11 (warnings as errors): the header's types, handle
+/// arrays and macros need no cast there either.
+#[test]
+fn cxx_conventions() {
+    let Some(setup) = setup() else { return };
+    if !have("g++") {
+        println!("skipped: g++ is not installed");
+        return;
+    }
+    let exe = setup.out_dir.join("test_conventions-cxx");
+    run(
+        Command::new("g++")
+            .args([
+                "-x",
+                "c++",
+                "-std=c++11",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-g",
+            ])
+            .arg("-I")
+            .arg(&setup.include_dir)
+            .arg("-I")
+            .arg(workspace_root().join("tests/c"))
+            .arg(workspace_root().join("tests/c/test_conventions.c"))
+            .arg("-o")
+            .arg(&exe)
+            .arg("-L")
+            .arg(&setup.shared_dir)
+            .arg("-lsgssockets_ffi")
+            .arg(format!("-Wl,-rpath,{}", setup.shared_dir.display())),
+        "compiling test_conventions.c as C++",
+    );
+    let output = run_program(&exe, &[]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains(" 0 failed"));
+}
+
 /// Every handle kind made and ended exactly once (no leak, no invalid free under valgrind),
 /// borrowed addresses never freed, and `_free(NULL)` for every `_free`.
 #[test]
@@ -290,9 +355,9 @@ fn header_compiles_as_cxx11() {
             .arg("-o")
             .arg(&exe)
             .arg("-L")
-            .arg(&setup.lib_dir)
+            .arg(&setup.shared_dir)
             .arg("-lsgssockets_ffi")
-            .arg(format!("-Wl,-rpath,{}", setup.lib_dir.display())),
+            .arg(format!("-Wl,-rpath,{}", setup.shared_dir.display())),
         "compiling header_cxx.cpp",
     );
     run_program(&exe, &[]);
@@ -408,13 +473,44 @@ fn example_poller_echo_serves_many_clients() {
     );
 }
 
-/// `install.sh PREFIX` then `cc app.c $(pkg-config --cflags --libs sgssockets)` works, and
-/// so does `pkg-config --static` against the static library.
+/// `readelf -d` of a binary: its dynamic section as text.
+fn dynamic_section(path: &Path) -> String {
+    let out = Command::new("readelf")
+        .arg("-d")
+        .arg(path)
+        .output()
+        .expect("readelf can be started");
+    assert!(out.status.success(), "readelf -d {}", path.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The shared library carries the SONAME `libsgssockets_ffi.so.0`.
+#[test]
+fn shared_library_has_a_soname() {
+    let Some(setup) = setup() else { return };
+    if !have("readelf") {
+        println!("skipped: readelf is not installed");
+        return;
+    }
+    let dynamic = dynamic_section(&setup.lib_dir.join("libsgssockets_ffi.so"));
+    assert!(
+        dynamic.contains(&format!("Library soname: [{SONAME}]")),
+        "{dynamic}"
+    );
+}
+
+/// `install.sh PREFIX` installs the versioned shared library with its links, the archive,
+/// the header and two `.pc` files; then, with the .so and the .a in one folder:
+/// - `cc app.c $(pkg-config --cflags --libs sgssockets) -Wl,-rpath,PREFIX/lib` runs with no
+///   `LD_LIBRARY_PATH` and needs `libsgssockets_ffi.so.0` (the SONAME);
+/// - without the rpath it runs with `LD_LIBRARY_PATH=PREFIX/lib`;
+/// - `cc app.c $(pkg-config --cflags --libs --static sgssockets-static)` needs no
+///   libsgssockets at all and runs in an empty environment.
 #[test]
 fn pkg_config_install_and_link() {
     let Some(setup) = setup() else { return };
-    if !have("pkg-config") {
-        println!("skipped: pkg-config is not installed");
+    if !have("pkg-config") || !have("readelf") {
+        println!("skipped: pkg-config or readelf is not installed");
         return;
     }
     let prefix = setup.out_dir.join("prefix");
@@ -428,12 +524,29 @@ fn pkg_config_install_and_link() {
             .env("CARGO_TARGET_DIR", target_root()),
         "install.sh",
     );
-    let pc_path = prefix.join("lib/pkgconfig");
+    let lib = prefix.join("lib");
+    let version = env!("CARGO_PKG_VERSION");
+    let link = |name: &str| std::fs::read_link(lib.join(name)).ok();
+    assert_eq!(
+        link("libsgssockets_ffi.so"),
+        Some(PathBuf::from(SONAME)),
+        "the .so link"
+    );
+    assert_eq!(
+        link(SONAME),
+        Some(PathBuf::from(format!("libsgssockets_ffi.so.{version}"))),
+        "the SONAME link"
+    );
+    assert!(lib
+        .join(format!("libsgssockets_ffi.so.{version}"))
+        .is_file());
+    assert!(lib.join("libsgssockets_ffi.a").is_file());
+
+    let pc_path = lib.join("pkgconfig");
     let pkg_config = |args: &[&str]| -> Vec<String> {
         let out = run(
             Command::new("pkg-config")
                 .args(args)
-                .arg("sgssockets")
                 .env("PKG_CONFIG_PATH", &pc_path),
             "pkg-config",
         );
@@ -442,36 +555,71 @@ fn pkg_config_install_and_link() {
             .map(str::to_owned)
             .collect()
     };
-    let app = workspace_root().join("tests/c/pkgconfig_app.c");
-    for (flags, name) in [
-        (pkg_config(&["--cflags", "--libs"]), "pkgconfig_app_shared"),
-        (
-            pkg_config(&["--cflags", "--libs", "--static"]),
-            "pkgconfig_app_static",
-        ),
-    ] {
-        let exe = setup.out_dir.join(name);
-        let mut cc = Command::new("cc");
-        cc.args(C_FLAGS).arg(&app).arg("-o").arg(&exe);
-        if name.ends_with("static") {
-            // Only the .a in the search path: move the .so aside for this link.
-            let static_dir = setup.out_dir.join("prefix-static");
-            std::fs::create_dir_all(&static_dir).expect("folder for the static link");
-            std::fs::copy(
-                prefix.join("lib/libsgssockets_ffi.a"),
-                static_dir.join("libsgssockets_ffi.a"),
-            )
-            .expect("copy the static library");
-            cc.arg(format!("-L{}", static_dir.display()));
-        }
-        cc.args(&flags);
-        run(&mut cc, &format!("cc {name}"));
-        let output = run(
-            Command::new(&exe).env("LD_LIBRARY_PATH", prefix.join("lib")),
-            name,
+    let static_flags = pkg_config(&["--cflags", "--libs", "--static", "sgssockets-static"]);
+    assert_eq!(
+        static_flags,
+        pkg_config(&["--cflags", "--libs", "sgssockets-static"]),
+        "--static is optional for sgssockets-static"
+    );
+    for unneeded in ["-lutil", "-lrt"] {
+        assert!(
+            !static_flags.iter().any(|f| f == unneeded),
+            "{static_flags:?}"
         );
-        assert!(String::from_utf8_lossy(&output.stdout).contains("pkgconfig_app: ok"));
     }
+    let app = workspace_root().join("tests/c/pkgconfig_app.c");
+    let cc = |name: &str, flags: &[String], extra: &[String]| -> PathBuf {
+        let exe = setup.out_dir.join(name);
+        run(
+            Command::new("cc")
+                .args(C_FLAGS)
+                .arg(&app)
+                .arg("-o")
+                .arg(&exe)
+                .args(flags)
+                .args(extra),
+            &format!("cc {name}"),
+        );
+        exe
+    };
+    let ok = |output: Output| {
+        assert!(String::from_utf8_lossy(&output.stdout).contains("pkgconfig_app: ok"));
+    };
+    let needs_lib = |exe: &Path| {
+        dynamic_section(exe)
+            .lines()
+            .filter(|line| line.contains("(NEEDED)"))
+            .find(|line| line.contains("libsgssockets"))
+            .map(str::to_owned)
+    };
+
+    // Shared, with the rpath step the README shows: runs without LD_LIBRARY_PATH.
+    let shared = pkg_config(&["--cflags", "--libs", "sgssockets"]);
+    let exe = cc(
+        "pkgconfig_app_rpath",
+        &shared,
+        &[format!("-Wl,-rpath,{}", lib.display())],
+    );
+    let needed = needs_lib(&exe).expect("the shared program needs the library");
+    assert!(needed.contains(&format!("[{SONAME}]")), "{needed}");
+    ok(run(
+        Command::new(&exe).env_remove("LD_LIBRARY_PATH"),
+        "pkgconfig_app_rpath",
+    ));
+
+    // Shared without rpath: runs with LD_LIBRARY_PATH (the README's other step).
+    let exe = cc("pkgconfig_app_shared", &shared, &[]);
+    ok(run(
+        Command::new(&exe).env("LD_LIBRARY_PATH", &lib),
+        "pkgconfig_app_shared",
+    ));
+
+    // Static through pkg-config, the .so right next to the .a: no libsgssockets needed,
+    // runs in an empty environment (and under valgrind when asked).
+    let exe = cc("pkgconfig_app_static", &static_flags, &[]);
+    assert_eq!(needs_lib(&exe), None, "the static program needs the .so");
+    ok(run(Command::new(&exe).env_clear(), "pkgconfig_app_static"));
+    ok(run_program(&exe, &[]));
 }
 
 /// Every function the header declares is called by at least one C test program.
@@ -489,9 +637,13 @@ fn every_header_function_is_exercised_from_c() {
     }
     let declared: Vec<&str> = header
         .lines()
-        .filter(|line| line.starts_with("sgss_result sgss_") || line.starts_with("void sgss_"))
-        .filter_map(|line| line.split_whitespace().nth(1))
-        .filter_map(|rest| rest.split('(').next())
+        .filter(|line| {
+            line.starts_with("sgss_result sgss_")
+                || line.starts_with("void sgss_")
+                || line.starts_with("const char *sgss_")
+        })
+        .filter_map(|line| line.split('(').next())
+        .filter_map(|head| head.rsplit([' ', '*']).next())
         .collect();
     assert!(
         declared.len() > 50,

@@ -1,7 +1,7 @@
 /*
  * echo.c: a loopback echo server and client in one program, through the sgssockets C API.
  *
- * The server listens on 127.0.0.1 (port chosen by the OS) and serves with sgss_select;
+ * The server listens on 127.0.0.1 (port chosen by the OS) and serves with sgss_socket_select;
  * the client connects, sends the message given on the command line, and prints the echo.
  *
  * Build and run (after sgssockets-ffi/install.sh PREFIX):
@@ -28,15 +28,15 @@
 
 /* The server's part of one round: accept whatever connects, echo whatever arrives.
  * Returns 0 when a message was echoed, 1 on an error. */
-static int serve_once(const sgss_socket *listener, sgss_socket **conn) {
+static int serve_once(sgss_socket *listener, sgss_socket **conn) {
     for (;;) {
-        const sgss_socket *readable[2];
+        sgss_socket *readable[2];
         size_t count = 0, ready = 0;
         sgss_error err;
         readable[count++] = listener;
         if (*conn != NULL)
             readable[count++] = *conn;
-        if (sgss_select(readable, &count, NULL, NULL, NULL, NULL, 5.0, &ready, &err) !=
+        if (sgss_socket_select(readable, &count, NULL, NULL, NULL, NULL, 5.0, &ready, &err) !=
             SGSS_RESULT_OK) {
             fprintf(stderr, "echo: select: %s\n", err.message);
             return 1;
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
     /* Server: listen on a port the OS picks. */
     TRY(sgss_socket_tcp(false, &listener, &err));
     TRY(sgss_socket_set_reuse_addr(listener, true, &err));
-    TRY(sgss_address_parse_full("127.0.0.1:0", &where, &err));
+    TRY(sgss_address_from_text("127.0.0.1:0", &where, &err));
     TRY(sgss_socket_bind(listener, where, &err));
     TRY(sgss_socket_listen(listener, 8, &err));
     sgss_address_free(where);

@@ -146,7 +146,7 @@ int main(int argc, char **argv) {
 
     if (sgss_socket_tcp(false, &listener, &err) != SGSS_RESULT_OK ||
         sgss_socket_set_reuse_addr(listener, true, &err) != SGSS_RESULT_OK ||
-        sgss_address_parse_full(text, &where, &err) != SGSS_RESULT_OK ||
+        sgss_address_from_text(text, &where, &err) != SGSS_RESULT_OK ||
         sgss_socket_bind(listener, where, &err) != SGSS_RESULT_OK ||
         sgss_socket_listen(listener, 128, &err) != SGSS_RESULT_OK ||
         sgss_socket_set_blocking(listener, false, &err) != SGSS_RESULT_OK ||
@@ -169,8 +169,8 @@ int main(int argc, char **argv) {
 
     while (clients < 0 || served < (unsigned long)clients || open_now > 0) {
         size_t count = 0;
-        if (sgss_poller_wait(poller, events, sizeof events / sizeof events[0], -1.0, &count,
-                             &err) != SGSS_RESULT_OK) {
+        if (sgss_poller_wait(poller, events, sizeof events / sizeof events[0],
+                             SGSS_WAIT_FOREVER, &count, &err) != SGSS_RESULT_OK) {
             report("wait", &err);
             status = 1;
             break;

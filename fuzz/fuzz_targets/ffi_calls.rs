@@ -169,6 +169,20 @@ const SECONDS: &[f64] = &[
     f64::MIN_POSITIVE,
 ];
 
+/// The timeout to give a call that waits (`sgss_socket_select`, `sgss_poller_wait`) and
+/// whether the library must refuse it. One rule (SGSS_WAIT_FOREVER's doc): negative and NaN
+/// are invalid, so they are passed as they are (refused before any wait); every other value
+/// is capped to 4 ms, so a run never waits long: "forever" (infinity, huge values) is only
+/// tested where something is certainly ready, in the C tests.
+fn wait_timeout(timeout: Seconds) -> (f64, bool) {
+    let t = timeout.value();
+    if t.is_nan() || t < 0.0 {
+        (t, true)
+    } else {
+        (t.min(0.004), false)
+    }
+}
+
 /// An index: small, or `SIZE_MAX`.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 enum Index {
@@ -1215,10 +1229,10 @@ impl State {
                 let f = flags.value();
                 let r = ffi!(
                     ne,
-                    sgss_socket_sendto(ptr, data_ptr, len, f, addr, out.ptr())
+                    sgss_socket_send_to(ptr, data_ptr, len, f, addr, out.ptr())
                 );
-                expect_socket("sgss_socket_sendto", r, closed);
-                if let Some(sent) = out.check("sgss_socket_sendto", r, false) {
+                expect_socket("sgss_socket_send_to", r, closed);
+                if let Some(sent) = out.check("sgss_socket_send_to", r, false) {
                     assert!(sent <= len, "sent {sent} of {len}");
                 }
             }
@@ -1262,10 +1276,10 @@ impl State {
                 let f = flags.value();
                 let r = ffi!(
                     ne,
-                    sgss_socket_recvfrom(ptr, data_ptr, len, f, from, out.ptr())
+                    sgss_socket_recv_from(ptr, data_ptr, len, f, from, out.ptr())
                 );
-                expect_socket("sgss_socket_recvfrom", r, closed);
-                check_received("sgss_socket_recvfrom", r, &out, len);
+                expect_socket("sgss_socket_recv_from", r, closed);
+                check_received("sgss_socket_recv_from", r, &out, len);
             }
             Op::Shutdown(s, how) => {
                 let (ptr, closed) = self.sock(s);
@@ -1557,15 +1571,13 @@ impl State {
                 } else {
                     events.as_mut_ptr()
                 };
-                // Never wait long: NaN stays (it is rejected), the rest is capped.
-                let t = timeout.value();
-                let t = if t.is_nan() { t } else { t.clamp(0.0, 0.004) };
+                let (t, invalid_timeout) = wait_timeout(timeout);
                 let mut out = Out::<usize>::new(null_out);
                 let r = ffi!(ne, sgss_poller_wait(pp, events_ptr, capacity, t, out.ptr()));
                 if pi.is_none() || null_events || null_out {
                     refused("sgss_poller_wait", r);
                 }
-                if capacity == 0 || capacity == usize::MAX || t.is_nan() {
+                if capacity == 0 || capacity == usize::MAX || invalid_timeout {
                     assert_ne!(r, sgss_result::Ok, "sgss_poller_wait: bad arguments taken");
                 }
                 if let Some(n) = out.check("sgss_poller_wait", r, false) {
@@ -1598,12 +1610,12 @@ impl State {
             PollerOp::Fd { p, null_out } => {
                 let (pp, pi) = self.poller_of(p);
                 let mut out = Out::<i64>::new(null_out);
-                let r = ffi!(ne, sgss_poller_fd(pp, out.ptr()));
+                let r = ffi!(ne, sgss_poller_descriptor(pp, out.ptr()));
                 if pi.is_none() || null_out {
-                    refused("sgss_poller_fd", r);
+                    refused("sgss_poller_descriptor", r);
                 }
-                if let Some(fd) = out.check("sgss_poller_fd", r, false) {
-                    assert!(fd >= 0, "sgss_poller_fd: {fd}");
+                if let Some(fd) = out.check("sgss_poller_descriptor", r, false) {
+                    assert!(fd >= 0, "sgss_poller_descriptor: {fd}");
                 }
             }
         }
@@ -1758,7 +1770,7 @@ impl State {
     }
 
     fn select(&mut self, lists: [List; 3], timeout: Seconds, null_ready: bool) {
-        let mut arrays: Vec<Vec<*const sgss_socket>> = Vec::new();
+        let mut arrays: Vec<Vec<*mut sgss_socket>> = Vec::new();
         let mut counts = [0usize; 3];
         let mut any_closed = false;
         for (k, list) in lists.iter().enumerate() {
@@ -1771,7 +1783,7 @@ impl State {
             if !matches!(list.count, Count::Null) && counts[k] <= entries.len() {
                 any_closed |= entries[..counts[k]].iter().any(|e| e.1 == Some(true));
             }
-            arrays.push(entries.iter().map(|e| e.0.cast_const()).collect());
+            arrays.push(entries.iter().map(|e| e.0).collect());
         }
         let before = (arrays.clone(), counts);
         let mut ptrs = [null_mut(); 3];
@@ -1784,14 +1796,11 @@ impl State {
                 count_ptrs[k] = &mut counts[k] as *mut usize;
             }
         }
-        // Never wait long: NaN stays (it is rejected), the rest is capped (values too large
-        // for the OS, like negative ones, mean "forever").
-        let t = timeout.value();
-        let t = if t.is_nan() { t } else { t.clamp(0.0, 0.004) };
+        let (t, invalid_timeout) = wait_timeout(timeout);
         let mut ready = Out::<usize>::new(null_ready);
         let r = ffi!(
             self.null_err,
-            sgss_select(
+            sgss_socket_select(
                 ptrs[0],
                 count_ptrs[0],
                 ptrs[1],
@@ -1806,7 +1815,14 @@ impl State {
             r != sgss_result::Closed || any_closed,
             "select: CLOSED without a closed socket"
         );
-        if let Some(n) = ready.check("sgss_select", r, false) {
+        if invalid_timeout {
+            assert_ne!(
+                r,
+                sgss_result::Ok,
+                "select: a negative or NaN timeout taken"
+            );
+        }
+        if let Some(n) = ready.check("sgss_socket_select", r, false) {
             assert!(!any_closed, "select succeeded with a closed socket");
             let mut total = 0;
             for k in 0..3 {
@@ -1894,16 +1910,19 @@ impl State {
             NewAddress::ParseFull(text) => {
                 let text = c_text(&text);
                 (
-                    "sgss_address_parse_full",
-                    ffi!(ne, sgss_address_parse_full(text_ptr(&text), out.ptr())),
+                    "sgss_address_from_text",
+                    ffi!(ne, sgss_address_from_text(text_ptr(&text), out.ptr())),
                 )
             }
             NewAddress::Parse { family, text, port } => {
                 let text = c_text(&text);
                 let f = family.value();
                 (
-                    "sgss_address_parse",
-                    ffi!(ne, sgss_address_parse(f, text_ptr(&text), port, out.ptr())),
+                    "sgss_address_from_host_text",
+                    ffi!(
+                        ne,
+                        sgss_address_from_host_text(f, text_ptr(&text), port, out.ptr())
+                    ),
                 )
             }
             NewAddress::FromBytes {
@@ -1938,19 +1957,19 @@ impl State {
                 };
                 let r = ffi!(
                     ne,
-                    sgss_address_parse(family, host.as_ptr().cast(), port, out.ptr())
+                    sgss_address_from_host_text(family, host.as_ptr().cast(), port, out.ptr())
                 );
                 assert!(null_out || r == sgss_result::Ok, "parse {host:?}: {r:?}");
-                ("sgss_address_parse", r)
+                ("sgss_address_from_host_text", r)
             }
             NewAddress::Unix(i) => {
                 let path = c_text(&Text::UnixPath(i));
                 let r = ffi!(
                     ne,
-                    sgss_address_parse(AF_UNIX, text_ptr(&path), 0, out.ptr())
+                    sgss_address_from_host_text(AF_UNIX, text_ptr(&path), 0, out.ptr())
                 );
                 assert!(null_out || r == sgss_result::Ok, "parse a Unix path: {r:?}");
-                ("sgss_address_parse", r)
+                ("sgss_address_from_host_text", r)
             }
         };
         if null_out {
@@ -2082,12 +2101,12 @@ impl State {
         let mut out = Out::new(null_out);
         let r = ffi!(
             ne,
-            sgss_getaddrinfo(text_ptr(&host), text_ptr(&service), hints_ptr, out.ptr())
+            sgss_addrinfo_list_new(text_ptr(&host), text_ptr(&service), hints_ptr, out.ptr())
         );
         if host.is_none() && service.is_none() && !null_out {
             assert_eq!(r, sgss_result::InvalidArgument);
         }
-        if let Some(list) = out.check("sgss_getaddrinfo", r, false) {
+        if let Some(list) = out.check("sgss_addrinfo_list_new", r, false) {
             let mut count = 0;
             // SAFETY: a new live list; `count` is a local.
             unsafe { sgss_addrinfo_list_count(list, &mut count, null_mut()) };
@@ -2299,7 +2318,7 @@ fn table_call(ne: bool, table: Table) {
             text!(ne, b, sgss_version());
         }
         Table::Hostname(b) => {
-            text!(ne, b, sgss_gethostname());
+            text!(ne, b, sgss_host_name());
         }
     }
 }

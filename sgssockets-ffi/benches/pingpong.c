@@ -136,7 +136,7 @@ static double api_round(void) {
     long i;
 
     if (sgss_socket_tcp(false, &listener, NULL) ||
-        sgss_address_parse_full("127.0.0.1:0", &addr, NULL) ||
+        sgss_address_from_text("127.0.0.1:0", &addr, NULL) ||
         sgss_socket_bind(listener, addr, NULL) || sgss_socket_listen(listener, 1, NULL))
         die("api listen");
     sgss_address_free(addr);

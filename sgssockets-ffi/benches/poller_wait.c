@@ -39,7 +39,7 @@ static void bench(int count, int waits, int rounds)
     size_t ready = 0, sent = 0;
 
     MUST(sgss_poller_new(&poller, NULL));
-    MUST(sgss_address_parse(AF_INET, "127.0.0.1", 0, &loopback, NULL));
+    MUST(sgss_address_from_host_text(AF_INET, "127.0.0.1", 0, &loopback, NULL));
     for (i = 0; i < count; i++) {
         int64_t fd = -1;
         struct epoll_event ev;
@@ -53,7 +53,7 @@ static void bench(int count, int waits, int rounds)
     }
     MUST(sgss_socket_local_address(sockets[count / 2], &target, NULL));
     MUST(sgss_socket_udp(false, &sender, NULL));
-    MUST(sgss_socket_sendto(sender, "x", 1, 0, target, &sent, NULL));
+    MUST(sgss_socket_send_to(sender, "x", 1, 0, target, &sent, NULL));
     while (ready != 1)
         MUST(sgss_poller_wait(poller, events, (size_t)count + 1, 5.0, &ready, NULL));
 

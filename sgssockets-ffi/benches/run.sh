@@ -10,5 +10,5 @@ case $target in /*) ;; *) target=$root/$target ;; esac
 out="$target/release/pingpong-c"
 cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I "$root/sgssockets-ffi/include" \
     "$here/pingpong.c" "$target/release/libsgssockets_ffi.a" \
-    -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o "$out"
+    -lgcc_s -lpthread -lm -ldl -o "$out"
 "$out" "$@"

@@ -11,5 +11,5 @@ case $target in /*) ;; *) target=$root/$target ;; esac
 out="$target/release/poller-wait-c"
 cc -std=c99 -O2 -Wall -Wextra -Werror -pedantic -I "$root/sgssockets-ffi/include" \
     "$here/poller_wait.c" "$target/release/libsgssockets_ffi.a" \
-    -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o "$out"
+    -lgcc_s -lpthread -lm -ldl -o "$out"
 "$out" "$@"

@@ -12,11 +12,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* AF_*, SOCK_*, MSG_* and SHUT_* are the platform's own values: on POSIX they come from
+ * <sys/socket.h> (included here); on Windows from <winsock2.h>, where SHUT_RD/WR/RDWR are
+ * spelled SD_RECEIVE/SD_SEND/SD_BOTH (the same numbers 0/1/2). sgss_constant_by_name gives
+ * every one by name as well. */
+#if defined(_WIN32)
+#include <winsock2.h>
+#else
+#include <sys/socket.h>
+#endif
+
+/** The major part of the library's version (`sgss_version` gives the text). */
+#define SGSS_VERSION_MAJOR 0
+/** The minor part of the library's version (`sgss_version` gives the text). */
+#define SGSS_VERSION_MINOR 1
+/** The patch part of the library's version (`sgss_version` gives the text). */
+#define SGSS_VERSION_PATCH 0
 
 /**
  * Size in bytes of `sgss_error.message`, terminating NUL included.
  */
 #define SGSS_ERROR_MESSAGE_SIZE 256
+
+/**
+ * A timeout that waits forever, for the calls that wait (`sgss_socket_select`,
+ * `sgss_poller_wait`); `INFINITY` from `<math.h>` works the same.
+ *
+ * The timeout rule of every call that waits: seconds; 0 does not wait (poll once); a
+ * positive value waits at most that long; `SGSS_WAIT_FOREVER`, `INFINITY` or any value
+ * too large for the OS waits forever; a negative value or NaN is
+ * `SGSS_RESULT_INVALID_ARGUMENT` (nothing is waited for). Timeout properties
+ * (`sgss_socket_set_recv_timeout`/`_send_timeout`) differ: there 0 means no timeout.
+ */
+#define SGSS_WAIT_FOREVER 1e300
 
 /**
  * The result of every fallible call. The numbers are fixed and never reused.
@@ -98,7 +126,7 @@ typedef struct sgss_address sgss_address;
 /**
  * The results of one lookup. Opaque.
  *
- * An owned handle: owned by the caller from `sgss_getaddrinfo` until
+ * An owned handle: owned by the caller from `sgss_addrinfo_list_new` until
  * `sgss_addrinfo_list_free`, exactly once. The list owns its addresses and lends them
  * through `sgss_addrinfo_list_get`. Several threads may read one list at once.
  */
@@ -151,7 +179,7 @@ typedef struct sgss_error {
 } sgss_error;
 
 /**
- * What `sgss_getaddrinfo` should look for; all zero means "anything".
+ * What `sgss_addrinfo_list_new` should look for; all zero means "anything".
  */
 typedef struct sgss_addrinfo_hints {
   /**
@@ -227,7 +255,7 @@ typedef struct sgss_poll_event {
 
 /**
  * Level-triggered (the default of `sgss_poller_add`): every wait reports the socket while
- * it is ready, as `sgss_select` does.
+ * it is ready, as `sgss_socket_select` does.
  */
 #define SGSS_POLL_LEVEL 0
 
@@ -259,7 +287,7 @@ extern "C" {
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
  * text or UTF-8, unsupported family, a port for a Unix path).
  */
-sgss_result sgss_address_parse(int32_t family, const char *text, uint16_t port, struct sgss_address **out, struct sgss_error *err);
+sgss_result sgss_address_from_host_text(int32_t family, const char *text, uint16_t port, struct sgss_address **out, struct sgss_error *err);
 
 /**
  * Creates an IPv4 or IPv6 address from `"host:port"` text: `"127.0.0.1:80"`,
@@ -270,7 +298,7 @@ sgss_result sgss_address_parse(int32_t family, const char *text, uint16_t port, 
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT`.
  */
-sgss_result sgss_address_parse_full(const char *text, struct sgss_address **out, struct sgss_error *err);
+sgss_result sgss_address_from_text(const char *text, struct sgss_address **out, struct sgss_error *err);
 
 /**
  * Creates an address from its bytes in network order: 4 for `AF_INET`, 16 for `AF_INET6`.
@@ -308,7 +336,7 @@ sgss_result sgss_address_clone(const struct sgss_address *addr, struct sgss_addr
  * Frees an address made by this library. NULL is ignored. Never pass an address
  * borrowed from a list, and never use `addr` afterwards.
  *
- * Ownership: ends the caller's ownership of an address it got from `sgss_address_parse*`,
+ * Ownership: ends the caller's ownership of an address it got from `sgss_address_from_host_text*`,
  * `sgss_address_from_*`, `sgss_address_clone`, `sgss_socket_accept` or
  * `sgss_socket_*_address`: call it once per address. A `const sgss_address *` borrowed
  * from an `sgss_addrinfo` is not the caller's: it is freed with its list.
@@ -458,6 +486,18 @@ sgss_result sgss_address_set_text(struct sgss_address *addr, const char *text, s
 sgss_result sgss_address_compare(const struct sgss_address *a, const struct sgss_address *b, int32_t *out_order, struct sgss_error *err);
 
 /**
+ * Deprecated: use `sgss_address_from_host_text` (the same function, named after
+ * `sgss_address_host_text`, which it reads back).
+ */
+sgss_result sgss_address_parse(int32_t family, const char *text, uint16_t port, struct sgss_address **out, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_address_from_text` (the same function, named after
+ * `sgss_address_text`, which it reads back).
+ */
+sgss_result sgss_address_parse_full(const char *text, struct sgss_address **out, struct sgss_error *err);
+
+/**
  * Writes the value of the constant `name` (`"AF_INET"`, `"MSG_PEEK"`, `"SHUT_WR"`, ...) to
  * `*out_value`. Flags the platform lacks are 0.
  *
@@ -570,6 +610,16 @@ sgss_result sgss_errno_text(int32_t code, char *buf, size_t len, size_t *out_len
 sgss_result sgss_result_text(uint32_t result, char *buf, size_t len, size_t *out_len, struct sgss_error *err);
 
 /**
+ * The name of result code `result` as the header spells it (`"SGSS_RESULT_OK"`,
+ * `"SGSS_RESULT_WOULD_BLOCK"`, ...), or `"SGSS_RESULT_UNKNOWN"` for a number that is no
+ * result. Takes the number, so any value is safe to pass; never fails.
+ *
+ * Ownership: the text is static, NUL-terminated and never freed: keep the pointer as long
+ * as you like.
+ */
+const char *sgss_result_name(uint32_t result);
+
+/**
  * Copies the message of a filled-in `sgss_error` into `buf` (same buffer rules as
  * `sgss_address_host_text`). The message is read up to its NUL or the end of the array,
  * so a struct with garbage in it is still safe to pass. `err` here reports about this call.
@@ -602,7 +652,7 @@ sgss_result sgss_version(char *buf, size_t len, size_t *out_len, struct sgss_err
  * NULL, bad UTF-8), `SGSS_RESULT_RESOLVER_ERROR` (unknown host and the like: the error code
  * is the `EAI_*` value and the message the resolver's text), `SGSS_RESULT_OS_ERROR`.
  */
-sgss_result sgss_getaddrinfo(const char *host, const char *service, const struct sgss_addrinfo_hints *hints, struct sgss_addrinfo_list **out, struct sgss_error *err);
+sgss_result sgss_addrinfo_list_new(const char *host, const char *service, const struct sgss_addrinfo_hints *hints, struct sgss_addrinfo_list **out, struct sgss_error *err);
 
 /**
  * Writes the number of entries in `list` to `*out_count`.
@@ -640,7 +690,7 @@ sgss_result sgss_addrinfo_list_canonname(const struct sgss_addrinfo_list *list, 
 /**
  * Frees a list and every address in it. NULL is ignored; never use `list` afterwards.
  *
- * Ownership: ends the caller's ownership of a list from `sgss_getaddrinfo`: call it once
+ * Ownership: ends the caller's ownership of a list from `sgss_addrinfo_list_new`: call it once
  * per list. Every `addr` borrowed from it through `sgss_addrinfo_list_get` is freed with
  * it and must no longer be used; copies made with `sgss_address_clone` stay valid.
  */
@@ -652,6 +702,18 @@ void sgss_addrinfo_list_free(struct sgss_addrinfo_list *list);
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_len`, `buf` with `len > 0`),
  * `SGSS_RESULT_BUFFER_TOO_SMALL`, `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_host_name(char *buf, size_t len, size_t *out_len, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_addrinfo_list_new` (the same function under the
+ * `sgss_<object>_<verb>` name).
+ */
+sgss_result sgss_getaddrinfo(const char *host, const char *service, const struct sgss_addrinfo_hints *hints, struct sgss_addrinfo_list **out, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_host_name` (the same function under the `sgss_<object>_<verb>`
+ * name).
  */
 sgss_result sgss_gethostname(char *buf, size_t len, size_t *out_len, struct sgss_error *err);
 
@@ -919,7 +981,7 @@ sgss_result sgss_poller_new(struct sgss_poller **out, struct sgss_error *err);
  * they stay open and usable. No other thread may use the poller during or after this call.
  *
  * Ownership: ends the caller's ownership of `poller` (from `sgss_poller_new`): call it
- * once per poller. Descriptors lent by `sgss_poller_fd` are closed.
+ * once per poller. Descriptors lent by `sgss_poller_descriptor` are closed.
  */
 void sgss_poller_free(struct sgss_poller *poller);
 
@@ -991,9 +1053,9 @@ sgss_result sgss_poller_remove(const struct sgss_poller *poller, const struct sg
 sgss_result sgss_poller_count(const struct sgss_poller *poller, size_t *out_count, struct sgss_error *err);
 
 /**
- * Waits until a registered socket is ready, `timeout` seconds pass (0 does not wait; a
- * negative value, infinity or a value too large for the OS waits forever, as in
- * `sgss_select`) or `sgss_poller_notify` is called; then writes up to `capacity` ready
+ * Waits until a registered socket is ready, `timeout` seconds pass (the rule of every
+ * call that waits, see `SGSS_WAIT_FOREVER`: 0 does not wait, `SGSS_WAIT_FOREVER` or
+ * `INFINITY` waits forever, negative or NaN is invalid) or `sgss_poller_notify` is called; then writes up to `capacity` ready
  * sockets to `events[0..]` and their number to `*out_count` (0 on timeout or a
  * notification). A socket both readable and writable is one event. A signal does not end
  * the wait early.
@@ -1013,7 +1075,7 @@ sgss_result sgss_poller_count(const struct sgss_poller *poller, size_t *out_coun
  * written and not kept.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `events`, `out_count`),
- * `SGSS_RESULT_INVALID_ARGUMENT` (`capacity` 0 or too large, NaN timeout, another thread
+ * `SGSS_RESULT_INVALID_ARGUMENT` (`capacity` 0 or too large, negative or NaN timeout, another thread
  * waiting), `SGSS_RESULT_OS_ERROR`. On error `events` and `*out_count` are unchanged.
  */
 sgss_result sgss_poller_wait(const struct sgss_poller *poller, struct sgss_poll_event *events, size_t capacity, double timeout, size_t *out_count, struct sgss_error *err);
@@ -1039,13 +1101,23 @@ sgss_result sgss_poller_notify(const struct sgss_poller *poller, struct sgss_err
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `out_fd`).
  */
+sgss_result sgss_poller_descriptor(const struct sgss_poller *poller, int64_t *out_fd, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_poller_descriptor` (the same function under the name that follows
+ * `sgss_socket_descriptor`).
+ */
 sgss_result sgss_poller_fd(const struct sgss_poller *poller, int64_t *out_fd, struct sgss_error *err);
 
 /**
  * Waits until a socket in `read` is readable (data, a connection to accept, or the end of
  * a stream), one in `write` writable, or one in `except` has an exceptional condition
- * (out-of-band data); or until `timeout` seconds pass (0 polls once; a negative value,
- * infinity or a value too large for the OS waits forever).
+ * (out-of-band data); or until `timeout` seconds pass (the rule of every call that waits,
+ * see `SGSS_WAIT_FOREVER`: 0 polls once, `SGSS_WAIT_FOREVER` or `INFINITY` waits forever,
+ * negative or NaN is `SGSS_RESULT_INVALID_ARGUMENT`).
+ *
+ * The arrays are plain `sgss_socket *list[]` (no cast needed from C or C++): the sockets are
+ * only read, the array itself is rewritten.
  *
  * Each list is an array of socket handles with its count: `*read_count` entries of `read`,
  * and so on. A NULL count means an empty list (the array is then ignored). On success
@@ -1054,9 +1126,16 @@ sgss_result sgss_poller_fd(const struct sgss_poller *poller, int64_t *out_fd, st
  * with every count set to 0). There is no limit on descriptor numbers or list sizes.
  *
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_ready`, an array with a non-zero count),
- * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, an impossible count, NaN timeout),
- * `SGSS_RESULT_CLOSED` (a closed socket in a list), `SGSS_RESULT_OS_ERROR`. On error the
- * arrays and counts are unchanged.
+ * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, an impossible count, a negative or NaN
+ * timeout), `SGSS_RESULT_CLOSED` (a closed socket in a list), `SGSS_RESULT_OS_ERROR`. On
+ * error the arrays and counts are unchanged.
+ */
+sgss_result sgss_socket_select(struct sgss_socket **read, size_t *read_count, struct sgss_socket **write, size_t *write_count, struct sgss_socket **except, size_t *except_count, double timeout, size_t *out_ready, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_socket_select`, which takes natural `sgss_socket *list[]` arrays.
+ * This old name keeps its `const sgss_socket *list[]` arrays and forwards to it, timeout
+ * rule included (a negative timeout is `SGSS_RESULT_INVALID_ARGUMENT`, no longer forever).
  */
 sgss_result sgss_select(const struct sgss_socket **read, size_t *read_count, const struct sgss_socket **write, size_t *write_count, const struct sgss_socket **except, size_t *except_count, double timeout, size_t *out_ready, struct sgss_error *err);
 
@@ -1207,7 +1286,7 @@ sgss_result sgss_socket_accept(const struct sgss_socket *socket, struct sgss_soc
 /**
  * Connects to `addr`. Waits up to the send timeout (or forever); a non-blocking socket
  * reports `SGSS_RESULT_OS_ERROR` with `EINPROGRESS` (WSAEWOULDBLOCK on Windows: then
- * `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_select` and
+ * `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_socket_select` and
  * `sgss_socket_pending_error`).
  *
  * Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
@@ -1241,7 +1320,7 @@ sgss_result sgss_socket_send(const struct sgss_socket *socket, const void *buf, 
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g.
  * `EMSGSIZE`, `EACCES` for a broadcast address without `SO_BROADCAST`).
  */
-sgss_result sgss_socket_sendto(const struct sgss_socket *socket, const void *buf, size_t len, int32_t flags, const struct sgss_address *addr, size_t *out_sent, struct sgss_error *err);
+sgss_result sgss_socket_send_to(const struct sgss_socket *socket, const void *buf, size_t len, int32_t flags, const struct sgss_address *addr, size_t *out_sent, struct sgss_error *err);
 
 /**
  * Receives up to `len` bytes into `buf`; `*out_received` receives the count.
@@ -1272,7 +1351,7 @@ sgss_result sgss_socket_recv(const struct sgss_socket *socket, void *buf, size_t
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
  * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR`.
  */
-sgss_result sgss_socket_recvfrom(const struct sgss_socket *socket, void *buf, size_t len, int32_t flags, struct sgss_address *from, size_t *out_received, struct sgss_error *err);
+sgss_result sgss_socket_recv_from(const struct sgss_socket *socket, void *buf, size_t len, int32_t flags, struct sgss_address *from, size_t *out_received, struct sgss_error *err);
 
 /**
  * Shuts down receiving (`SHUT_RD`), sending (`SHUT_WR`) or both (`SHUT_RDWR`).
@@ -1306,6 +1385,18 @@ sgss_result sgss_socket_peer_address(const struct sgss_socket *socket, struct sg
  * Errors: `SGSS_RESULT_NULL_ARGUMENT`, `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR`.
  */
 sgss_result sgss_socket_local_address(const struct sgss_socket *socket, struct sgss_address **out, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_socket_send_to` (the same function under the name that follows
+ * `sgss_socket_local_address`).
+ */
+sgss_result sgss_socket_sendto(const struct sgss_socket *socket, const void *buf, size_t len, int32_t flags, const struct sgss_address *addr, size_t *out_sent, struct sgss_error *err);
+
+/**
+ * Deprecated: use `sgss_socket_recv_from` (the same function under the name that follows
+ * `sgss_socket_local_address`).
+ */
+sgss_result sgss_socket_recvfrom(const struct sgss_socket *socket, void *buf, size_t len, int32_t flags, struct sgss_address *from, size_t *out_received, struct sgss_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

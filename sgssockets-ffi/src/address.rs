@@ -49,7 +49,7 @@ fn not_for_family(what: &str, addr: &SocketAddress) -> Failure {
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT` (bad
 /// text or UTF-8, unsupported family, a port for a Unix path).
 #[no_mangle]
-pub unsafe extern "C" fn sgss_address_parse(
+pub unsafe extern "C" fn sgss_address_from_host_text(
     family: i32,
     text: *const c_char,
     port: u16,
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn sgss_address_parse(
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`text`, `out`), `SGSS_RESULT_INVALID_ARGUMENT`.
 #[no_mangle]
-pub unsafe extern "C" fn sgss_address_parse_full(
+pub unsafe extern "C" fn sgss_address_from_text(
     text: *const c_char,
     out: *mut *mut sgss_address,
     err: *mut sgss_error,
@@ -159,7 +159,7 @@ pub unsafe extern "C" fn sgss_address_clone(
 /// Frees an address made by this library. NULL is ignored. Never pass an address
 /// borrowed from a list, and never use `addr` afterwards.
 ///
-/// Ownership: ends the caller's ownership of an address it got from `sgss_address_parse*`,
+/// Ownership: ends the caller's ownership of an address it got from `sgss_address_from_host_text*`,
 /// `sgss_address_from_*`, `sgss_address_clone`, `sgss_socket_accept` or
 /// `sgss_socket_*_address`: call it once per address. A `const sgss_address *` borrowed
 /// from an `sgss_addrinfo` is not the caller's: it is freed with its list.
@@ -449,4 +449,30 @@ pub unsafe extern "C" fn sgss_address_compare(
         try_out!(out_order).write(order);
         Ok(())
     })
+}
+
+/// Deprecated: use `sgss_address_from_host_text` (the same function, named after
+/// `sgss_address_host_text`, which it reads back).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_address_parse(
+    family: i32,
+    text: *const c_char,
+    port: u16,
+    out: *mut *mut sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_address_from_host_text`.
+    unsafe { sgss_address_from_host_text(family, text, port, out, err) }
+}
+
+/// Deprecated: use `sgss_address_from_text` (the same function, named after
+/// `sgss_address_text`, which it reads back).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_address_parse_full(
+    text: *const c_char,
+    out: *mut *mut sgss_address,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_address_from_text`.
+    unsafe { sgss_address_from_text(text, out, err) }
 }

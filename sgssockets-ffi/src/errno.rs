@@ -130,6 +130,20 @@ pub unsafe extern "C" fn sgss_result_text(
     })
 }
 
+/// The name of result code `result` as the header spells it (`"SGSS_RESULT_OK"`,
+/// `"SGSS_RESULT_WOULD_BLOCK"`, ...), or `"SGSS_RESULT_UNKNOWN"` for a number that is no
+/// result. Takes the number, so any value is safe to pass; never fails.
+///
+/// Ownership: the text is static, NUL-terminated and never freed: keep the pointer as long
+/// as you like.
+#[no_mangle]
+pub extern "C" fn sgss_result_name(result: u32) -> *const c_char {
+    // No panic boundary needed: a lookup in a fixed table cannot panic.
+    sgss_result::from_u32(result)
+        .map_or(c"SGSS_RESULT_UNKNOWN", sgss_result::name)
+        .as_ptr()
+}
+
 /// Copies the message of a filled-in `sgss_error` into `buf` (same buffer rules as
 /// `sgss_address_host_text`). The message is read up to its NUL or the end of the array,
 /// so a struct with garbage in it is still safe to pass. `err` here reports about this call.

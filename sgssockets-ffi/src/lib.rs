@@ -10,7 +10,11 @@
 //! helpers live; each handle type declares its kind in one line next to its struct;
 //! [`result`] defines `sgss_result` and `sgss_error`; the other modules convert values for
 //! one area of core each (addresses, sockets, options, select, the poller, lookup, errno and
-//! constants, descriptors).
+//! constants, descriptors); [`wait`] holds the one timeout rule of the calls that wait.
+//!
+//! Names follow one scheme, `sgss_<object>_<verb>` (`sgss_socket_send_to`,
+//! `sgss_addrinfo_list_new`, `sgss_host_name`); the few older names stay exported as
+//! deprecated aliases next to the function they forward to.
 //! No module here makes a socket system call: all of that is in core.
 //!
 //! # Safety
@@ -19,7 +23,8 @@
 //! once instead of on each: pointer arguments must be NULL or valid for the access the
 //! documentation describes — handles live (made by this library and not yet freed), text
 //! NUL-terminated, `(buf, len)` buffers holding `len` bytes, out-parameters writable — and
-//! a handle passed as non-`const` must not be used by another thread during the call.
+//! a handle passed as non-`const` must not be used by another thread during the call
+//! (`const` in this API means "may be shared with other threads during the call").
 //! Everything else (NULL, bad values, closed sockets, too-small buffers) is checked and
 //! reported as an `sgss_result`.
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
@@ -41,5 +46,7 @@ pub mod poller;
 pub mod result;
 pub mod select;
 pub mod socket;
+pub mod wait;
 
 pub use result::{sgss_error, sgss_result, SGSS_ERROR_MESSAGE_SIZE};
+pub use wait::SGSS_WAIT_FOREVER;

@@ -1,4 +1,4 @@
-//! Name lookup (`sgss_getaddrinfo`, returning a list freed with one call) and the host name.
+//! Name lookup (`sgss_addrinfo_list_new`, returning a list freed with one call) and the host name.
 
 use std::ffi::c_char;
 
@@ -11,7 +11,7 @@ use crate::boundary::{
 };
 use crate::result::{sgss_error, sgss_result, Failure};
 
-/// What `sgss_getaddrinfo` should look for; all zero means "anything".
+/// What `sgss_addrinfo_list_new` should look for; all zero means "anything".
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct sgss_addrinfo_hints {
@@ -46,7 +46,7 @@ pub struct sgss_addrinfo {
 
 /// The results of one lookup. Opaque.
 ///
-/// An owned handle: owned by the caller from `sgss_getaddrinfo` until
+/// An owned handle: owned by the caller from `sgss_addrinfo_list_new` until
 /// `sgss_addrinfo_list_free`, exactly once. The list owns its addresses and lends them
 /// through `sgss_addrinfo_list_get`. Several threads may read one list at once.
 #[derive(Debug)]
@@ -96,7 +96,7 @@ fn entry(list: &[AddrInfo], index: usize) -> Result<&AddrInfo, Failure> {
 /// NULL, bad UTF-8), `SGSS_RESULT_RESOLVER_ERROR` (unknown host and the like: the error code
 /// is the `EAI_*` value and the message the resolver's text), `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
-pub unsafe extern "C" fn sgss_getaddrinfo(
+pub unsafe extern "C" fn sgss_addrinfo_list_new(
     host: *const c_char,
     service: *const c_char,
     hints: *const sgss_addrinfo_hints,
@@ -206,7 +206,7 @@ pub unsafe extern "C" fn sgss_addrinfo_list_canonname(
 
 /// Frees a list and every address in it. NULL is ignored; never use `list` afterwards.
 ///
-/// Ownership: ends the caller's ownership of a list from `sgss_getaddrinfo`: call it once
+/// Ownership: ends the caller's ownership of a list from `sgss_addrinfo_list_new`: call it once
 /// per list. Every `addr` borrowed from it through `sgss_addrinfo_list_get` is freed with
 /// it and must no longer be used; copies made with `sgss_address_clone` stay valid.
 #[no_mangle]
@@ -223,7 +223,7 @@ pub unsafe extern "C" fn sgss_addrinfo_list_free(list: *mut sgss_addrinfo_list) 
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_len`, `buf` with `len > 0`),
 /// `SGSS_RESULT_BUFFER_TOO_SMALL`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
-pub unsafe extern "C" fn sgss_gethostname(
+pub unsafe extern "C" fn sgss_host_name(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
@@ -233,4 +233,31 @@ pub unsafe extern "C" fn sgss_gethostname(
         let out = try_text_out!(buf, len, out_len);
         out.write(&lookup::hostname()?)
     })
+}
+
+/// Deprecated: use `sgss_addrinfo_list_new` (the same function under the
+/// `sgss_<object>_<verb>` name).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_getaddrinfo(
+    host: *const c_char,
+    service: *const c_char,
+    hints: *const sgss_addrinfo_hints,
+    out: *mut *mut sgss_addrinfo_list,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_addrinfo_list_new`.
+    unsafe { sgss_addrinfo_list_new(host, service, hints, out, err) }
+}
+
+/// Deprecated: use `sgss_host_name` (the same function under the `sgss_<object>_<verb>`
+/// name).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_gethostname(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_host_name`.
+    unsafe { sgss_host_name(buf, len, out_len, err) }
 }

@@ -6,7 +6,9 @@
 //! sizes, hop limits) live in core's `convert` only. Every getter asks the OS and writes
 //! the value to its out-parameter; every setter reports what the OS said, and an
 //! out-of-range value is `SGSS_RESULT_INVALID_ARGUMENT` and changes nothing. Timeouts and
-//! linger are real seconds, as in the SGScript module.
+//! linger are real seconds, as in the SGScript module. Setters take `const sgss_socket *`
+//! like the I/O calls (the README's `const` rule: the call may share the handle): the
+//! option lives in the kernel, so one thread may set it while others use the socket.
 
 use std::mem::MaybeUninit;
 

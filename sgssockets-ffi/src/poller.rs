@@ -17,13 +17,14 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use sgssockets_core::{convert, Interest, PollEvents, PollMode, Poller, Socket};
+use sgssockets_core::{Interest, PollEvents, PollMode, Poller, Socket};
 
 use crate::boundary::{
     box_castable, ffi_boundary, ffi_boundary_void, free_box, to_box, try_out, try_ref,
 };
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
+use crate::wait::wait_from_secs;
 
 /// A poller: a set of registered sockets and a way to wait for the ready ones. Opaque: use
 /// it through pointers and the `sgss_poller_*` functions.
@@ -168,7 +169,7 @@ pub struct sgss_poll_event {
 pub type sgss_poll_mode = u32;
 
 /// Level-triggered (the default of `sgss_poller_add`): every wait reports the socket while
-/// it is ready, as `sgss_select` does.
+/// it is ready, as `sgss_socket_select` does.
 pub const SGSS_POLL_LEVEL: sgss_poll_mode = 0;
 /// Edge-triggered: a wait reports the socket once each time it becomes ready; read or
 /// write until `SGSS_RESULT_WOULD_BLOCK` before waiting again.
@@ -197,16 +198,6 @@ fn key_from_c(key: u64) -> Result<u64, Failure> {
         ));
     }
     Ok(key)
-}
-
-/// The wait from C seconds, by the rule of `sgss_select`: negative waits forever; the rest
-/// goes through core's one rule for calls that wait ([`convert::wait_timeout_from_secs`]):
-/// 0 does not wait, NaN is rejected, values too large for the OS wait forever.
-fn wait_from_secs(timeout: f64) -> Result<Option<Duration>, Failure> {
-    if timeout < 0.0 {
-        return Ok(None);
-    }
-    convert::wait_timeout_from_secs(timeout).map_err(Failure::from)
 }
 
 /// The caller's event array `(events, capacity)`, checked: not NULL, not empty, not larger
@@ -265,7 +256,7 @@ pub unsafe extern "C" fn sgss_poller_new(
 /// they stay open and usable. No other thread may use the poller during or after this call.
 ///
 /// Ownership: ends the caller's ownership of `poller` (from `sgss_poller_new`): call it
-/// once per poller. Descriptors lent by `sgss_poller_fd` are closed.
+/// once per poller. Descriptors lent by `sgss_poller_descriptor` are closed.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_poller_free(poller: *mut sgss_poller) {
     ffi_boundary_void!({
@@ -425,9 +416,9 @@ pub unsafe extern "C" fn sgss_poller_count(
     })
 }
 
-/// Waits until a registered socket is ready, `timeout` seconds pass (0 does not wait; a
-/// negative value, infinity or a value too large for the OS waits forever, as in
-/// `sgss_select`) or `sgss_poller_notify` is called; then writes up to `capacity` ready
+/// Waits until a registered socket is ready, `timeout` seconds pass (the rule of every
+/// call that waits, see `SGSS_WAIT_FOREVER`: 0 does not wait, `SGSS_WAIT_FOREVER` or
+/// `INFINITY` waits forever, negative or NaN is invalid) or `sgss_poller_notify` is called; then writes up to `capacity` ready
 /// sockets to `events[0..]` and their number to `*out_count` (0 on timeout or a
 /// notification). A socket both readable and writable is one event. A signal does not end
 /// the wait early.
@@ -447,7 +438,7 @@ pub unsafe extern "C" fn sgss_poller_count(
 /// written and not kept.
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `events`, `out_count`),
-/// `SGSS_RESULT_INVALID_ARGUMENT` (`capacity` 0 or too large, NaN timeout, another thread
+/// `SGSS_RESULT_INVALID_ARGUMENT` (`capacity` 0 or too large, negative or NaN timeout, another thread
 /// waiting), `SGSS_RESULT_OS_ERROR`. On error `events` and `*out_count` are unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn sgss_poller_wait(
@@ -497,7 +488,7 @@ pub unsafe extern "C" fn sgss_poller_notify(
 ///
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`poller`, `out_fd`).
 #[no_mangle]
-pub unsafe extern "C" fn sgss_poller_fd(
+pub unsafe extern "C" fn sgss_poller_descriptor(
     poller: *const sgss_poller,
     out_fd: *mut i64,
     err: *mut sgss_error,
@@ -522,6 +513,18 @@ fn os_handle(poller: &Poller) -> i64 {
 fn os_handle(poller: &Poller) -> i64 {
     use std::os::windows::io::AsRawHandle;
     poller.as_raw_handle() as usize as i64
+}
+
+/// Deprecated: use `sgss_poller_descriptor` (the same function under the name that follows
+/// `sgss_socket_descriptor`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_poller_fd(
+    poller: *const sgss_poller,
+    out_fd: *mut i64,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_poller_descriptor`.
+    unsafe { sgss_poller_descriptor(poller, out_fd, err) }
 }
 
 #[cfg(test)]
@@ -565,14 +568,6 @@ mod tests {
             ));
             assert_eq!(events_arg(array.as_mut_ptr(), 2).unwrap().len(), 2);
         }
-    }
-
-    #[test]
-    fn wait_timeouts_follow_select() {
-        assert_eq!(wait_from_secs(-1.0).unwrap(), None);
-        assert_eq!(wait_from_secs(0.0).unwrap(), Some(Duration::ZERO));
-        assert_eq!(wait_from_secs(f64::INFINITY).unwrap(), None);
-        assert!(wait_from_secs(f64::NAN).is_err());
     }
 
     /// More ready sockets than the array holds: the rest come from the kept events, and

@@ -1,7 +1,7 @@
 //! What every call reports: the `sgss_result` code it returns and the optional
 //! `sgss_error` details (OS code and message) it fills in.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
 
 use sgssockets_core::{errno, Error, ErrorCategory};
 
@@ -60,6 +60,23 @@ impl sgss_result {
             .iter()
             .copied()
             .find(|result| *result as u32 == code)
+    }
+
+    /// The C name of the result (`"SGSS_RESULT_OK"`), as `sgss_result_name` gives it.
+    pub fn name(self) -> &'static CStr {
+        match self {
+            sgss_result::Ok => c"SGSS_RESULT_OK",
+            sgss_result::NullArgument => c"SGSS_RESULT_NULL_ARGUMENT",
+            sgss_result::InvalidArgument => c"SGSS_RESULT_INVALID_ARGUMENT",
+            sgss_result::BufferTooSmall => c"SGSS_RESULT_BUFFER_TOO_SMALL",
+            sgss_result::NotFound => c"SGSS_RESULT_NOT_FOUND",
+            sgss_result::Closed => c"SGSS_RESULT_CLOSED",
+            sgss_result::PeerClosed => c"SGSS_RESULT_PEER_CLOSED",
+            sgss_result::WouldBlock => c"SGSS_RESULT_WOULD_BLOCK",
+            sgss_result::OsError => c"SGSS_RESULT_OS_ERROR",
+            sgss_result::ResolverError => c"SGSS_RESULT_RESOLVER_ERROR",
+            sgss_result::Panic => c"SGSS_RESULT_PANIC",
+        }
     }
 
     /// A short description, as `sgss_result_text` gives it.
@@ -222,4 +239,23 @@ pub(crate) fn report(
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name is the enum's C name as cbindgen writes it into the header.
+    #[test]
+    fn names_are_the_header_names() {
+        let header = include_str!("../include/sgssockets.h");
+        for result in sgss_result::ALL {
+            let name = result.name().to_str().unwrap();
+            assert!(
+                header.contains(&format!("  {name} = {},", result as u32)),
+                "{name} = {} is not in the header",
+                result as u32
+            );
+        }
+    }
 }

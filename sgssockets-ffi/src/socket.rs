@@ -307,7 +307,7 @@ pub unsafe extern "C" fn sgss_socket_accept(
 
 /// Connects to `addr`. Waits up to the send timeout (or forever); a non-blocking socket
 /// reports `SGSS_RESULT_OS_ERROR` with `EINPROGRESS` (WSAEWOULDBLOCK on Windows: then
-/// `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_select` and
+/// `SGSS_RESULT_WOULD_BLOCK`) and completes in the background (see `sgss_socket_select` and
 /// `sgss_socket_pending_error`).
 ///
 /// Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
@@ -367,7 +367,7 @@ pub unsafe extern "C" fn sgss_socket_send(
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR` (e.g.
 /// `EMSGSIZE`, `EACCES` for a broadcast address without `SO_BROADCAST`).
 #[no_mangle]
-pub unsafe extern "C" fn sgss_socket_sendto(
+pub unsafe extern "C" fn sgss_socket_send_to(
     socket: *const sgss_socket,
     buf: *const c_void,
     len: usize,
@@ -442,7 +442,7 @@ pub unsafe extern "C" fn sgss_socket_recv(
 /// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_received`, `buf` with `len > 0`),
 /// `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK`, `SGSS_RESULT_OS_ERROR`.
 #[no_mangle]
-pub unsafe extern "C" fn sgss_socket_recvfrom(
+pub unsafe extern "C" fn sgss_socket_recv_from(
     socket: *const sgss_socket,
     buf: *mut c_void,
     len: usize,
@@ -532,4 +532,36 @@ pub unsafe extern "C" fn sgss_socket_local_address(
         out.write(to_box(addr));
         Ok(())
     })
+}
+
+/// Deprecated: use `sgss_socket_send_to` (the same function under the name that follows
+/// `sgss_socket_local_address`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_sendto(
+    socket: *const sgss_socket,
+    buf: *const c_void,
+    len: usize,
+    flags: i32,
+    addr: *const sgss_address,
+    out_sent: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_socket_send_to`.
+    unsafe { sgss_socket_send_to(socket, buf, len, flags, addr, out_sent, err) }
+}
+
+/// Deprecated: use `sgss_socket_recv_from` (the same function under the name that follows
+/// `sgss_socket_local_address`).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_recvfrom(
+    socket: *const sgss_socket,
+    buf: *mut c_void,
+    len: usize,
+    flags: i32,
+    from: *mut sgss_address,
+    out_received: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    // SAFETY: the same arguments and contract as `sgss_socket_recv_from`.
+    unsafe { sgss_socket_recv_from(socket, buf, len, flags, from, out_received, err) }
 }

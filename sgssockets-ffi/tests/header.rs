@@ -7,8 +7,20 @@ use std::path::Path;
 #[test]
 fn committed_header_is_up_to_date() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable");
+    // The version macros come from the crate's version, so they cannot go stale.
+    let after = config.after_includes.get_or_insert_with(String::new);
+    for (part, value) in [
+        ("MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        after.push_str(&format!(
+            "\n/** The {} part of the library's version (`sgss_version` gives the text). */\n#define SGSS_VERSION_{part} {value}",
+            part.to_lowercase()
+        ));
+    }
     let mut generated = Vec::new();
     cbindgen::Builder::new()
         .with_crate(crate_dir)

@@ -27,7 +27,7 @@ static void test_ipv4(void) {
     uint8_t bytes[16];
     size_t len = 0;
 
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 8080, &a, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 8080, &a, NULL));
     CHECK(a != NULL);
     OK(sgss_address_family(a, &family, NULL));
     CHECK(family == AF_INET);
@@ -71,7 +71,7 @@ static void test_ipv6(void) {
     uint32_t value = 0;
     int32_t family = 0;
 
-    OK(sgss_address_parse(AF_INET6, "::1", 443, &a, NULL));
+    OK(sgss_address_from_host_text(AF_INET6, "::1", 443, &a, NULL));
     OK(sgss_address_family(a, &family, NULL));
     CHECK(family == AF_INET6);
     text_is(a, "[::1]:443");
@@ -82,11 +82,11 @@ static void test_ipv6(void) {
     EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_set_u32(a, 1, NULL));
     text_is(a, "[::1]:443");
 
-    OK(sgss_address_parse(AF_INET6, "[2001:DB8:0:0:0:0:0:1]", 0, &b, NULL));
+    OK(sgss_address_from_host_text(AF_INET6, "[2001:DB8:0:0:0:0:0:1]", 0, &b, NULL));
     host_is(b, "2001:db8::1");
     sgss_address_free(b);
 
-    OK(sgss_address_parse_full("[::1]:443", &b, NULL));
+    OK(sgss_address_from_text("[::1]:443", &b, NULL));
     {
         int32_t order = 5;
         OK(sgss_address_compare(a, b, &order, NULL));
@@ -104,7 +104,7 @@ static void test_unix(void) {
     uint8_t bytes[16];
     sgss_error err;
 
-    OK(sgss_address_parse(AF_UNIX, "/tmp/sgss-test.sock", 0, &a, NULL));
+    OK(sgss_address_from_host_text(AF_UNIX, "/tmp/sgss-test.sock", 0, &a, NULL));
     OK(sgss_address_family(a, &family, NULL));
     CHECK(family == AF_UNIX);
     host_is(a, "/tmp/sgss-test.sock");
@@ -119,7 +119,7 @@ static void test_unix(void) {
     sgss_address_free(a);
 
     a = NULL;
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_parse(AF_UNIX, "/tmp/x", 5, &a, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_from_host_text(AF_UNIX, "/tmp/x", 5, &a, NULL));
     CHECK(a == NULL);
 }
 
@@ -159,20 +159,20 @@ static void test_constructors(void) {
     CHECK(order == -1);
     sgss_address_free(b);
 
-    OK(sgss_address_parse_full("1.2.3.4:80", &b, NULL));
+    OK(sgss_address_from_text("1.2.3.4:80", &b, NULL));
     text_is(b, "1.2.3.4:80");
     sgss_address_free(b);
-    OK(sgss_address_parse_full("1.2.3.4", &b, NULL));
+    OK(sgss_address_from_text("1.2.3.4", &b, NULL));
     text_is(b, "1.2.3.4:0");
     sgss_address_free(b);
     b = NULL;
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_parse_full("nonsense", &b, &err));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_from_text("nonsense", &b, &err));
     CHECK(b == NULL);
     CHECK(err.result == SGSS_RESULT_INVALID_ARGUMENT && strstr(err.message, "nonsense") != NULL);
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_parse(AF_INET, "256.0.0.1", 0, &b, NULL));
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_parse(AF_INET, "\xff\xfe", 0, &b, &err));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_from_host_text(AF_INET, "256.0.0.1", 0, &b, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_from_host_text(AF_INET, "\xff\xfe", 0, &b, &err));
     CHECK(strstr(err.message, "UTF-8") != NULL);
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_parse(12345, "1.2.3.4", 0, &b, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_address_from_host_text(12345, "1.2.3.4", 0, &b, NULL));
     CHECK(b == NULL);
     sgss_address_free(a);
 }
@@ -184,7 +184,7 @@ static void test_buffers(void) {
     size_t len = 0;
     sgss_error err;
 
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 8080, &a, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 8080, &a, NULL));
     /* Ask for the length alone. */
     EXPECT(SGSS_RESULT_BUFFER_TOO_SMALL, sgss_address_text(a, NULL, 0, &len, NULL));
     CHECK(len == strlen("127.0.0.1:8080"));
@@ -221,12 +221,12 @@ static void test_null_arguments(void) {
     uint8_t bytes[16];
     sgss_error err;
 
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 1, &a, NULL));
-    NULLARG(sgss_address_parse(AF_INET, NULL, 0, &out, NULL));
-    EXPECT(SGSS_RESULT_NULL_ARGUMENT, sgss_address_parse(AF_INET, "1.2.3.4", 0, NULL, &err));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 1, &a, NULL));
+    NULLARG(sgss_address_from_host_text(AF_INET, NULL, 0, &out, NULL));
+    EXPECT(SGSS_RESULT_NULL_ARGUMENT, sgss_address_from_host_text(AF_INET, "1.2.3.4", 0, NULL, &err));
     CHECK(err.result == SGSS_RESULT_NULL_ARGUMENT && strstr(err.message, "out") != NULL);
-    NULLARG(sgss_address_parse_full(NULL, &out, NULL));
-    NULLARG(sgss_address_parse_full("1.2.3.4:5", NULL, NULL));
+    NULLARG(sgss_address_from_text(NULL, &out, NULL));
+    NULLARG(sgss_address_from_text("1.2.3.4:5", NULL, NULL));
     NULLARG(sgss_address_from_bytes(AF_INET, bytes, 4, 0, NULL, NULL));
     NULLARG(sgss_address_from_u32(1, 2, NULL, NULL));
     NULLARG(sgss_address_clone(NULL, &out, NULL));

@@ -22,8 +22,8 @@ static void test_owned_addresses(void) {
     sgss_address *parsed = NULL, *full = NULL, *from_bytes = NULL, *from_u32 = NULL;
     sgss_address *copy = NULL;
 
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 80, &parsed, NULL));
-    OK(sgss_address_parse_full("[::1]:443", &full, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 80, &parsed, NULL));
+    OK(sgss_address_from_text("[::1]:443", &full, NULL));
     OK(sgss_address_from_bytes(AF_INET, bytes, sizeof bytes, 7, &from_bytes, NULL));
     OK(sgss_address_from_u32(0x7f000001u, 8, &from_u32, NULL));
     OK(sgss_address_clone(parsed, &copy, NULL));
@@ -57,7 +57,7 @@ static void test_owned_sockets(void) {
     OK(sgss_socket_close(udp, NULL));
     sgss_socket_free(udp);
 
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 0, &loopback, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 0, &loopback, NULL));
     OK(sgss_socket_tcp(false, &listener, NULL));
     OK(sgss_socket_bind(listener, loopback, NULL));
     /* bind borrowed the address for the call only. */
@@ -97,7 +97,7 @@ static void test_borrowed_addresses(void) {
     memset(&hints, 0, sizeof hints);
     hints.flags = AI_NUMERICHOST;
     hints.family = AF_INET;
-    OK(sgss_getaddrinfo("127.0.0.1", "80", &hints, &list, NULL));
+    OK(sgss_addrinfo_list_new("127.0.0.1", "80", &hints, &list, NULL));
     OK(sgss_addrinfo_list_count(list, &count, NULL));
     CHECK(count >= 1);
     for (index = 0; index < count; index++) {

@@ -18,7 +18,7 @@ static void test_getaddrinfo(void) {
     memset(&hints, 0, sizeof hints);
     hints.family = AF_INET;
     hints.socktype = SOCK_STREAM;
-    OK(sgss_getaddrinfo("127.0.0.1", "80", &hints, &list, NULL));
+    OK(sgss_addrinfo_list_new("127.0.0.1", "80", &hints, &list, NULL));
     OK(sgss_addrinfo_list_count(list, &count, NULL));
     CHECK(count >= 1);
     OK(sgss_addrinfo_list_get(list, 0, &info, NULL));
@@ -44,7 +44,7 @@ static void test_getaddrinfo(void) {
     /* Canonical name asked for. */
     hints.flags = AI_CANONNAME;
     list = NULL;
-    OK(sgss_getaddrinfo("127.0.0.1", NULL, &hints, &list, NULL));
+    OK(sgss_addrinfo_list_new("127.0.0.1", NULL, &hints, &list, NULL));
     {
         sgss_result r = sgss_addrinfo_list_canonname(list, 0, text, sizeof text, &len, NULL);
         CHECK(r == SGSS_RESULT_OK || r == SGSS_RESULT_NOT_FOUND);
@@ -55,7 +55,7 @@ static void test_getaddrinfo(void) {
 
     /* No hints, passive, IPv6 numeric host. */
     list = NULL;
-    OK(sgss_getaddrinfo("::1", "443", NULL, &list, NULL));
+    OK(sgss_addrinfo_list_new("::1", "443", NULL, &list, NULL));
     OK(sgss_addrinfo_list_get(list, 0, &info, NULL));
     CHECK(info.family == AF_INET6);
     sgss_addrinfo_list_free(list);
@@ -63,7 +63,7 @@ static void test_getaddrinfo(void) {
     hints.flags = AI_PASSIVE;
     hints.family = AF_INET;
     list = NULL;
-    OK(sgss_getaddrinfo(NULL, "8080", &hints, &list, NULL));
+    OK(sgss_addrinfo_list_new(NULL, "8080", &hints, &list, NULL));
     OK(sgss_addrinfo_list_get(list, 0, &info, NULL));
     OK(sgss_address_text(info.addr, text, sizeof text, &len, NULL));
     CHECK(strcmp(text, "0.0.0.0:8080") == 0);
@@ -71,29 +71,29 @@ static void test_getaddrinfo(void) {
 
     /* Failures. */
     list = NULL;
-    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_getaddrinfo(NULL, NULL, NULL, &list, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_addrinfo_list_new(NULL, NULL, NULL, &list, NULL));
     hints.flags = AI_NUMERICHOST;
-    EXPECT(SGSS_RESULT_RESOLVER_ERROR, sgss_getaddrinfo("not-an-address", "80", &hints, &list, &err));
+    EXPECT(SGSS_RESULT_RESOLVER_ERROR, sgss_addrinfo_list_new("not-an-address", "80", &hints, &list, &err));
     CHECK(err.code == EAI_NONAME && strlen(err.message) > 0);
     hints.flags = 0;
-    EXPECT(SGSS_RESULT_RESOLVER_ERROR, sgss_getaddrinfo("127.0.0.1", "no-such-service-sgss", &hints, &list, &err));
+    EXPECT(SGSS_RESULT_RESOLVER_ERROR, sgss_addrinfo_list_new("127.0.0.1", "no-such-service-sgss", &hints, &list, &err));
     CHECK(err.code != 0);
     CHECK(list == NULL);
-    NULLARG(sgss_getaddrinfo("127.0.0.1", "80", NULL, NULL, NULL));
+    NULLARG(sgss_addrinfo_list_new("127.0.0.1", "80", NULL, NULL, NULL));
     sgss_addrinfo_list_free(NULL);
 }
 
 static void test_hostname(void) {
     size_t len = 0;
     char *name;
-    EXPECT(SGSS_RESULT_BUFFER_TOO_SMALL, sgss_gethostname(NULL, 0, &len, NULL));
+    EXPECT(SGSS_RESULT_BUFFER_TOO_SMALL, sgss_host_name(NULL, 0, &len, NULL));
     CHECK(len > 0);
     name = malloc(len + 1);
-    OK(sgss_gethostname(name, len + 1, &len, NULL));
+    OK(sgss_host_name(name, len + 1, &len, NULL));
     CHECK(strlen(name) == len);
     free(name);
-    NULLARG(sgss_gethostname(NULL, 0, NULL, NULL));
-    NULLARG(sgss_gethostname(NULL, 5, &len, NULL));
+    NULLARG(sgss_host_name(NULL, 0, NULL, NULL));
+    NULLARG(sgss_host_name(NULL, 5, &len, NULL));
 }
 
 static void test_errno(void) {

@@ -44,7 +44,7 @@ static sgss_socket *udp_bound(void) {
     sgss_socket *s = NULL;
     sgss_address *any = NULL;
     OK(sgss_socket_udp(false, &s, NULL));
-    OK(sgss_address_parse_full("127.0.0.1:0", &any, NULL));
+    OK(sgss_address_from_text("127.0.0.1:0", &any, NULL));
     OK(sgss_socket_bind(s, any, NULL));
     sgss_address_free(any);
     return s;
@@ -54,7 +54,7 @@ static void send_to(const sgss_socket *from, const sgss_socket *to) {
     sgss_address *where = NULL;
     size_t n = 0;
     OK(sgss_socket_local_address(to, &where, NULL));
-    OK(sgss_socket_sendto(from, "x", 1, 0, where, &n, NULL));
+    OK(sgss_socket_send_to(from, "x", 1, 0, where, &n, NULL));
     sgss_address_free(where);
 }
 
@@ -68,7 +68,7 @@ static void drain(const sgss_socket *s) {
 static void tcp_pair(sgss_socket **listener, sgss_socket **client, sgss_socket **server) {
     sgss_address *where = NULL;
     OK(sgss_socket_tcp(false, listener, NULL));
-    OK(sgss_address_parse_full("127.0.0.1:0", &where, NULL));
+    OK(sgss_address_from_text("127.0.0.1:0", &where, NULL));
     OK(sgss_socket_bind(*listener, where, NULL));
     OK(sgss_socket_listen(*listener, 8, NULL));
     sgss_address_free(where);
@@ -95,7 +95,7 @@ static void test_new_free_count_fd(void) {
     sgss_poller *p = new_poller();
     int64_t fd = -1;
     CHECK(count_of(p) == 0);
-    OK(sgss_poller_fd(p, &fd, NULL));
+    OK(sgss_poller_descriptor(p, &fd, NULL));
     CHECK(fd >= 0);
     sgss_poller_free(p);
     sgss_poller_free(NULL);
@@ -123,7 +123,9 @@ static void test_level_and_interest(void) {
     CHECK(n == 1 && ev[0].key == 1 && ev[0].readable && !ev[0].writable);
     n = wait_events(p, ev, 4, 0);
     CHECK(n == 1 && ev[0].key == 1 && ev[0].readable);
-    n = wait_events(p, ev, 4, -1.0); /* forever: returns because a is ready */
+    n = wait_events(p, ev, 4, SGSS_WAIT_FOREVER); /* forever: returns because a is ready */
+    CHECK(n == 1 && ev[0].key == 1);
+    n = wait_events(p, ev, 4, INFINITY); /* the same */
     CHECK(n == 1 && ev[0].key == 1);
     drain(a);
     n = wait_events(p, ev, 4, 0);
@@ -354,7 +356,7 @@ static void test_notify(void) {
 
     OK(sgss_poller_notify(p, NULL));
     start = now();
-    OK(sgss_poller_wait(p, ev, 2, -1.0, &count, NULL)); /* forever, but notified already */
+    OK(sgss_poller_wait(p, ev, 2, SGSS_WAIT_FOREVER, &count, NULL)); /* notified already */
     CHECK(count == 0 && now() - start < 20.0);
 
     /* A second waiter is refused while the first waits. */
@@ -473,7 +475,7 @@ static void test_fd_in_host_loop(void) {
     sgss_poll_event ev[1];
 
     OK(sgss_poller_add(p, a, 9, true, false, NULL));
-    OK(sgss_poller_fd(p, &fd, NULL));
+    OK(sgss_poller_descriptor(p, &fd, NULL));
     pfd.fd = (int)fd;
     pfd.events = POLLIN;
     pfd.revents = 0;
@@ -535,8 +537,8 @@ static void test_errors(void) {
     NULLARG(sgss_poller_wait(p, NULL, 2, 0, &count, NULL));
     NULLARG(sgss_poller_wait(p, ev, 2, 0, NULL, NULL));
     NULLARG(sgss_poller_notify(NULL, NULL));
-    NULLARG(sgss_poller_fd(NULL, &fd, NULL));
-    NULLARG(sgss_poller_fd(p, NULL, NULL));
+    NULLARG(sgss_poller_descriptor(NULL, &fd, NULL));
+    NULLARG(sgss_poller_descriptor(p, NULL, NULL));
     CHECK(count == 77 && fd == 77);
     CHECK(count_of(p) == 1); /* a is still the only one */
 
@@ -545,6 +547,11 @@ static void test_errors(void) {
     CHECK(err.code == EINVAL && strstr(err.message, "sgss_poller_wait") != NULL);
     EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_poller_wait(p, ev, SIZE_MAX, 0, &count, NULL));
     EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_poller_wait(p, ev, 2, NAN, &count, NULL));
+    /* Negative is invalid too (one rule for every call that waits), never "forever". */
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_poller_wait(p, ev, 2, -1.0, &count, &err));
+    CHECK(err.code == EINVAL);
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_poller_wait(p, ev, 2, -0.001, &count, NULL));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_poller_wait(p, ev, 2, -INFINITY, &count, NULL));
     CHECK(count == 77);
 
     /* Success clears err. */
@@ -606,7 +613,7 @@ static void test_many(void) {
     for (i = 0; i < WANT; i++)
         OK(sgss_poller_add(p, many[i], i, true, false, NULL));
     CHECK(count_of(p) == WANT);
-    OK(sgss_address_parse_full("127.0.0.1:0", &any, NULL));
+    OK(sgss_address_from_text("127.0.0.1:0", &any, NULL));
     for (i = 0; i < READY; i++) {
         OK(sgss_socket_bind(many[ready_ones[i]], any, NULL));
         send_to(sender, many[ready_ones[i]]);

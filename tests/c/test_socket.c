@@ -21,7 +21,7 @@ static sgss_socket *bound(bool tcp, bool ipv6) {
     else
         OK(sgss_socket_udp(ipv6, &s, NULL));
     OK(sgss_socket_set_recv_timeout(s, WAIT_SECS, NULL));
-    OK(sgss_address_parse(ipv6 ? AF_INET6 : AF_INET, ipv6 ? "::1" : "127.0.0.1", 0, &any, NULL));
+    OK(sgss_address_from_host_text(ipv6 ? AF_INET6 : AF_INET, ipv6 ? "::1" : "127.0.0.1", 0, &any, NULL));
     OK(sgss_socket_bind(s, any, NULL));
     sgss_address_free(any);
     return s;
@@ -105,29 +105,29 @@ static void test_udp(void) {
     OK(sgss_socket_local_address(b, &b_local, NULL));
     OK(sgss_address_from_u32(0, 0, &from, NULL));
 
-    OK(sgss_socket_sendto(b, "ping", 4, 0, to, &n, NULL));
+    OK(sgss_socket_send_to(b, "ping", 4, 0, to, &n, NULL));
     CHECK(n == 4);
-    OK(sgss_socket_recvfrom(a, buf, sizeof buf, 0, from, &n, NULL));
+    OK(sgss_socket_recv_from(a, buf, sizeof buf, 0, from, &n, NULL));
     CHECK(n == 4 && memcmp(buf, "ping", 4) == 0);
     OK(sgss_address_compare(from, b_local, &order, NULL));
     CHECK(order == 0);
 
     /* An empty datagram is data of length 0, not the end of a stream. */
-    OK(sgss_socket_sendto(b, NULL, 0, 0, to, &n, NULL));
+    OK(sgss_socket_send_to(b, NULL, 0, 0, to, &n, NULL));
     n = 99;
     OK(sgss_socket_recv(a, buf, sizeof buf, 0, &n, NULL));
     CHECK(n == 0);
 
     /* A datagram longer than the buffer is cut to it. */
-    OK(sgss_socket_sendto(b, "0123456789", 10, 0, to, &n, NULL));
-    OK(sgss_socket_recvfrom(a, buf, 4, 0, NULL, &n, NULL));
+    OK(sgss_socket_send_to(b, "0123456789", 10, 0, to, &n, NULL));
+    OK(sgss_socket_recv_from(a, buf, 4, 0, NULL, &n, NULL));
     CHECK(n == 4 && memcmp(buf, "0123", 4) == 0);
 
     /* Straight into never-initialised heap memory (valgrind checks nothing reads it). */
     {
         char *heap = malloc(64);
-        OK(sgss_socket_sendto(b, "heap", 4, 0, to, &n, NULL));
-        OK(sgss_socket_recvfrom(a, heap, 64, 0, from, &n, NULL));
+        OK(sgss_socket_send_to(b, "heap", 4, 0, to, &n, NULL));
+        OK(sgss_socket_recv_from(a, heap, 64, 0, from, &n, NULL));
         CHECK(n == 4 && memcmp(heap, "heap", 4) == 0);
         free(heap);
     }
@@ -142,7 +142,7 @@ static void test_udp(void) {
     OK(sgss_socket_set_recv_timeout(a, 0.05, NULL));
     EXPECT(SGSS_RESULT_WOULD_BLOCK, sgss_socket_recv(a, buf, sizeof buf, 0, &n, &err));
     CHECK(err.code == EAGAIN || err.code == EWOULDBLOCK);
-    EXPECT(SGSS_RESULT_WOULD_BLOCK, sgss_socket_recvfrom(a, buf, sizeof buf, 0, from, &n, NULL));
+    EXPECT(SGSS_RESULT_WOULD_BLOCK, sgss_socket_recv_from(a, buf, sizeof buf, 0, from, &n, NULL));
 
     /* Non-blocking: at once. */
     OK(sgss_socket_set_blocking(a, false, NULL));
@@ -157,7 +157,7 @@ static void test_udp(void) {
     /* sendto: message too long for UDP. */
     {
         static char big[70000];
-        EXPECT(SGSS_RESULT_OS_ERROR, sgss_socket_sendto(b, big, sizeof big, 0, to, &n, &err));
+        EXPECT(SGSS_RESULT_OS_ERROR, sgss_socket_send_to(b, big, sizeof big, 0, to, &n, &err));
         CHECK(err.code == EMSGSIZE);
     }
 
@@ -279,19 +279,19 @@ static void test_option_ranges(sgss_socket *tcp, sgss_socket *udp) {
 }
 
 /* A huge select timeout waits forever (never wraps, never INVALID_ARGUMENT); the socket is
- * writable already, so the call returns at once. */
+ * writable already, so the call returns at once. SGSS_WAIT_FOREVER is one such value. */
 static void test_huge_select_timeout(void) {
     sgss_socket *udp = NULL;
-    const sgss_socket *write[1];
+    sgss_socket *write[1];
     size_t write_count = 1, ready = 0;
-    const double huge[] = {1e300, INFINITY, 4611686018427387904.0, 1e19};
+    const double huge[] = {SGSS_WAIT_FOREVER, 1e300, INFINITY, 4611686018427387904.0, 1e19};
     size_t i;
 
     OK(sgss_socket_udp(false, &udp, NULL));
     for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         write[0] = udp;
         write_count = 1;
-        OK(sgss_select(NULL, NULL, write, &write_count, NULL, NULL, huge[i], &ready, NULL));
+        OK(sgss_socket_select(NULL, NULL, write, &write_count, NULL, NULL, huge[i], &ready, NULL));
         CHECK(ready == 1 && write_count == 1);
     }
     sgss_socket_free(udp);
@@ -400,7 +400,7 @@ static void test_use_after_close(void) {
     const sgss_result closed_result = SGSS_RESULT_CLOSED;
 
     OK(sgss_socket_tcp(false, &s, NULL));
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 1, &addr, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 1, &addr, NULL));
     OK(sgss_socket_close(s, &err));
     CHECK(err.result == 0);
     EXPECT(closed_result, sgss_socket_close(s, &err));
@@ -416,9 +416,9 @@ static void test_use_after_close(void) {
     EXPECT(closed_result, sgss_socket_accept(s, &other, NULL, NULL));
     EXPECT(closed_result, sgss_socket_connect(s, addr, NULL));
     EXPECT(closed_result, sgss_socket_send(s, "x", 1, 0, &n, NULL));
-    EXPECT(closed_result, sgss_socket_sendto(s, "x", 1, 0, addr, &n, NULL));
+    EXPECT(closed_result, sgss_socket_send_to(s, "x", 1, 0, addr, &n, NULL));
     EXPECT(closed_result, sgss_socket_recv(s, buf, sizeof buf, 0, &n, NULL));
-    EXPECT(closed_result, sgss_socket_recvfrom(s, buf, sizeof buf, 0, NULL, &n, NULL));
+    EXPECT(closed_result, sgss_socket_recv_from(s, buf, sizeof buf, 0, NULL, &n, NULL));
     EXPECT(closed_result, sgss_socket_shutdown(s, SHUT_RDWR, NULL));
     EXPECT(closed_result, sgss_socket_local_address(s, &other_addr, NULL));
     EXPECT(closed_result, sgss_socket_peer_address(s, &other_addr, NULL));
@@ -449,7 +449,7 @@ static void test_null_arguments(void) {
     sgss_error err;
 
     OK(sgss_socket_udp(false, &s, NULL));
-    OK(sgss_address_parse(AF_INET, "127.0.0.1", 9, &addr, NULL));
+    OK(sgss_address_from_host_text(AF_INET, "127.0.0.1", 9, &addr, NULL));
     NULLARG(sgss_socket_new(AF_INET, SOCK_DGRAM, 0, NULL, NULL));
     NULLARG(sgss_socket_tcp(false, NULL, NULL));
     EXPECT(SGSS_RESULT_NULL_ARGUMENT, sgss_socket_udp(false, NULL, &err));
@@ -473,16 +473,16 @@ static void test_null_arguments(void) {
     NULLARG(sgss_socket_send(NULL, "x", 1, 0, &n, NULL));
     NULLARG(sgss_socket_send(s, NULL, 1, 0, &n, NULL));
     NULLARG(sgss_socket_send(s, "x", 1, 0, NULL, NULL));
-    NULLARG(sgss_socket_sendto(NULL, "x", 1, 0, addr, &n, NULL));
-    NULLARG(sgss_socket_sendto(s, NULL, 1, 0, addr, &n, NULL));
-    NULLARG(sgss_socket_sendto(s, "x", 1, 0, NULL, &n, NULL));
-    NULLARG(sgss_socket_sendto(s, "x", 1, 0, addr, NULL, NULL));
+    NULLARG(sgss_socket_send_to(NULL, "x", 1, 0, addr, &n, NULL));
+    NULLARG(sgss_socket_send_to(s, NULL, 1, 0, addr, &n, NULL));
+    NULLARG(sgss_socket_send_to(s, "x", 1, 0, NULL, &n, NULL));
+    NULLARG(sgss_socket_send_to(s, "x", 1, 0, addr, NULL, NULL));
     NULLARG(sgss_socket_recv(NULL, buf, sizeof buf, 0, &n, NULL));
     NULLARG(sgss_socket_recv(s, NULL, sizeof buf, 0, &n, NULL));
     NULLARG(sgss_socket_recv(s, buf, sizeof buf, 0, NULL, NULL));
-    NULLARG(sgss_socket_recvfrom(NULL, buf, sizeof buf, 0, NULL, &n, NULL));
-    NULLARG(sgss_socket_recvfrom(s, NULL, sizeof buf, 0, NULL, &n, NULL));
-    NULLARG(sgss_socket_recvfrom(s, buf, sizeof buf, 0, NULL, NULL, NULL));
+    NULLARG(sgss_socket_recv_from(NULL, buf, sizeof buf, 0, NULL, &n, NULL));
+    NULLARG(sgss_socket_recv_from(s, NULL, sizeof buf, 0, NULL, &n, NULL));
+    NULLARG(sgss_socket_recv_from(s, buf, sizeof buf, 0, NULL, NULL, NULL));
     NULLARG(sgss_socket_shutdown(NULL, SHUT_RD, NULL));
     NULLARG(sgss_socket_peer_address(NULL, &out_addr, NULL));
     NULLARG(sgss_socket_peer_address(s, NULL, NULL));

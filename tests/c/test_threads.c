@@ -19,7 +19,7 @@ static sgss_socket *udp_loopback(void) {
     sgss_address *any = NULL;
     if (sgss_socket_udp(false, &s, NULL) != SGSS_RESULT_OK)
         return NULL;
-    sgss_address_parse_full("127.0.0.1:0", &any, NULL);
+    sgss_address_from_text("127.0.0.1:0", &any, NULL);
     sgss_socket_bind(s, any, NULL);
     sgss_socket_set_recv_timeout(s, 5.0, NULL);
     sgss_address_free(any);
@@ -57,12 +57,12 @@ static void test_shared_socket(void) {
     for (i = 0; i < ROUNDS; i++) {
         size_t n = 0, ready = 0, count = 1;
         char buf[16];
-        const sgss_socket *readable[1];
+        sgss_socket *readable[1];
         /* Main thread: send on a (shared with the receiver), bounce it back from b. */
         if (sgss_socket_send(p.a, "ping", 4, 0, &n, NULL) == SGSS_RESULT_OK)
             sent++;
         readable[0] = p.b;
-        OK(sgss_select(readable, &count, NULL, NULL, NULL, NULL, 5.0, &ready, NULL));
+        OK(sgss_socket_select(readable, &count, NULL, NULL, NULL, NULL, 5.0, &ready, NULL));
         if (ready == 1 && sgss_socket_recv(p.b, buf, sizeof buf, 0, &n, NULL) == SGSS_RESULT_OK &&
             sgss_socket_send(p.b, buf, n, 0, &n, NULL) == SGSS_RESULT_OK)
             echoed++;
@@ -83,7 +83,7 @@ static void *independent(void *arg) {
         char buf[8];
         size_t n = 0;
         if (s == NULL || sgss_socket_local_address(s, &where, NULL) != SGSS_RESULT_OK ||
-            sgss_socket_sendto(s, "self", 4, 0, where, &n, NULL) != SGSS_RESULT_OK ||
+            sgss_socket_send_to(s, "self", 4, 0, where, &n, NULL) != SGSS_RESULT_OK ||
             sgss_socket_recv(s, buf, sizeof buf, 0, &n, NULL) != SGSS_RESULT_OK || n != 4)
             *ok = 0;
         sgss_address_free(where);
