@@ -1,6 +1,6 @@
 /* sgss_poller_wait against a raw epoll_wait loop over the same sockets, in the same run:
  * N registered idle UDP sockets plus one ready one (a datagram never read).
- * Usage: sgssockets-ffi/benches/run_poller.sh [waits [rounds]] */
+ * Usage: sgssockets-ffi/benches/run.sh poller [waits [rounds]] */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rustix::buffer::spare_capacity;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 
-use crate::poller::interest::{Interest, PollMode};
+use crate::poller::interest::{Interest, PollMode, RawEvent};
 use crate::poller::table::Token;
 
 /// epoll carries a full 64-bit token: slot and generation.
@@ -22,16 +22,6 @@ pub(crate) const WAKE_TOKEN: Token = u64::MAX;
 pub(crate) struct Backend {
     epoll: OwnedFd,
     wake: OwnedFd,
-}
-
-/// What the kernel reported, as the poller reads it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawEvent {
-    pub token: Token,
-    pub readable: bool,
-    pub writable: bool,
-    /// An error or hang-up: the next call on the socket reports it.
-    pub hangup: bool,
 }
 
 /// The buffer epoll_wait writes into.

@@ -60,3 +60,16 @@ pub struct PollEvent {
     /// A send will not block (errors and hang-ups too, when writes were asked for).
     pub writable: bool,
 }
+
+/// What a backend reported for one registration, as the poller reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawEvent {
+    /// The registration's token (see `table::Token`).
+    pub token: u64,
+    /// Data (or a connection, or a close) can be received.
+    pub readable: bool,
+    /// Data can be sent.
+    pub writable: bool,
+    /// An error or hang-up: the next call on the socket reports it.
+    pub hangup: bool,
+}

@@ -4,7 +4,7 @@ use std::io;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
-use crate::poller::interest::{Interest, PollMode};
+use crate::poller::interest::{Interest, PollMode, RawEvent};
 use crate::poller::table::Token;
 
 /// Tokens carry the generation only where `polling`'s `usize` key holds 64 bits.
@@ -17,15 +17,6 @@ pub(crate) const WAKE_TOKEN: Token = u64::MAX;
 #[derive(Debug)]
 pub(crate) struct Backend {
     poller: polling::Poller,
-}
-
-/// What `polling` reported, as the poller reads it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawEvent {
-    pub token: Token,
-    pub readable: bool,
-    pub writable: bool,
-    pub hangup: bool,
 }
 
 /// The buffer `polling` writes into.
