@@ -31,7 +31,7 @@ macro_rules! ffi_boundary {
     ($err:expr, $body:block) => {{
         fn here() {}
         $crate::boundary::run(
-            $crate::boundary::function_name(::std::any::type_name_of_val(&here)),
+            ::std::any::type_name_of_val(&here),
             $err,
             || -> ::std::result::Result<(), $crate::result::Failure> { $body },
         )
@@ -136,12 +136,16 @@ pub(crate) use {
     try_slice_mut, try_str, try_text_out,
 };
 
-/// See [`ffi_boundary!`]. `function` is the exported function's name, for messages.
+/// See [`ffi_boundary!`]. `here` is the path of an item nested in the exported function
+/// (its name, for messages, is cut out of it only when a failure is reported).
 pub fn run(
-    function: &str,
+    here: &'static str,
     err: *mut sgss_error,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> sgss_result {
+    // The function's name is cut out of `here`'s path only when a message needs it: a
+    // successful call costs no string work.
+    let function = || function_name(here);
     match catch_unwind(AssertUnwindSafe(|| report(function, err, body()))) {
         Ok(result) => result,
         Err(_) => catch_unwind(|| report(function, err, Err(Failure::Panic)))

@@ -214,7 +214,7 @@ pub(crate) fn fill_message(dest: &mut [c_char; SGSS_ERROR_MESSAGE_SIZE], text: &
 /// Writes the outcome of exported function `function` into `*err` (when the caller gave
 /// one) and returns the result code.
 pub(crate) fn report(
-    function: &str,
+    function: impl FnOnce() -> &'static str,
     err: *mut sgss_error,
     outcome: Result<(), Failure>,
 ) -> sgss_result {
@@ -235,7 +235,7 @@ pub(crate) fn report(
         }
         Err(failure) => {
             err.code = failure.code();
-            fill_message(&mut err.message, &failure.message(function));
+            fill_message(&mut err.message, &failure.message(function()));
         }
     }
     result
