@@ -9,12 +9,12 @@
 //! Thread-safety: every function except `sgss_poller_free` takes a `const sgss_poller *`
 //! and may run on several threads at once: one thread waits while others add, modify or
 //! remove sockets and `sgss_poller_notify` wakes it. Only one `sgss_poller_wait` runs at a
-//! time on one poller (a second one fails at once); the buffer is behind a lock that no
-//! call holds during the system call.
+//! time on one poller (a second one fails at once): the waiting thread holds the buffer,
+//! which no other call needs (removals during a wait are noted in a list of their own).
 
 use std::mem::MaybeUninit;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::Duration;
 
 use sgssockets_core::{Interest, PollEvents, PollMode, Poller, Socket};
@@ -44,37 +44,72 @@ box_castable! { sgss_poller => PollerHandle }
 #[derive(Debug)]
 pub struct PollerHandle {
     poller: Poller,
+    /// The last wait's events, held by the waiting thread for the whole wait (a second
+    /// waiter finds it locked and fails at once).
     ready: Mutex<Ready>,
+    /// Keys removed or closed since the events were filled: their events are skipped.
+    /// Apart from `ready`, so a socket can be removed while another thread waits.
+    gone: Mutex<Vec<u64>>,
+    /// Whether `gone` holds anything (so delivering needs no lock in the common case).
+    any_gone: AtomicBool,
 }
 
 /// The events of the last system-level wait and how far the caller has taken them.
 #[derive(Debug, Default)]
 struct Ready {
-    /// The last wait's events (taken out while a wait runs).
+    /// The last wait's events.
     events: PollEvents,
     /// The first event not yet handed to the caller.
     next: usize,
-    /// Keys removed or closed since `events` was filled: their events are skipped.
-    gone: Vec<u64>,
-    /// Whether a thread is in `sgss_poller_wait` now.
-    waiting: bool,
 }
 
-impl Ready {
-    /// Whether events of an earlier wait are still to be handed out (or a wait is running
-    /// whose events will be).
-    fn holds_events(&self) -> bool {
-        self.waiting || self.next < self.events.len()
+impl PollerHandle {
+    fn new(poller: Poller) -> PollerHandle {
+        PollerHandle {
+            poller,
+            ready: Mutex::new(Ready::default()),
+            gone: Mutex::new(Vec::new()),
+            any_gone: AtomicBool::new(false),
+        }
+    }
+
+    fn gone(&self) -> MutexGuard<'_, Vec<u64>> {
+        // Every state of the list is valid, so a poisoned lock is used as it is.
+        self.gone.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Marks `keys` as gone (removed or closed since the last wait).
+    fn mark_gone(&self, keys: &[u64]) {
+        if !keys.is_empty() {
+            self.gone().extend_from_slice(keys);
+            self.any_gone.store(true, Ordering::Release);
+        }
+    }
+
+    /// Whether `key` was marked gone.
+    fn is_gone(&self, key: u64) -> bool {
+        self.any_gone.load(Ordering::Acquire) && self.gone().contains(&key)
+    }
+
+    /// Forgets every gone key (a new wait starts: its events are all live, and a new
+    /// registration may reuse a key).
+    fn clear_gone(&self) {
+        if self.any_gone.swap(false, Ordering::AcqRel) {
+            self.gone().clear();
+        }
     }
 
     /// Copies the events not yet handed out into `out` (as many as fit), skipping those of
     /// keys that are gone; returns how many were copied.
-    fn deliver(&mut self, out: &mut [MaybeUninit<sgss_poll_event>]) -> usize {
+    fn deliver(&self, ready: &mut Ready, out: &mut [MaybeUninit<sgss_poll_event>]) -> usize {
         let mut copied = 0;
-        for event in self.events.iter().skip(self.next) {
+        while ready.next < ready.events.len() {
+            let Some(event) = ready.events.iter().nth(ready.next) else {
+                break;
+            };
             // Skipped even when `out` is full, so a kept event is always a live one.
-            if self.gone.contains(&event.key) {
-                self.next += 1;
+            if self.is_gone(event.key) {
+                ready.next += 1;
                 continue;
             }
             if copied == out.len() {
@@ -86,20 +121,9 @@ impl Ready {
                 writable: event.writable,
             });
             copied += 1;
-            self.next += 1;
-        }
-        if self.next >= self.events.len() {
-            self.gone.clear();
+            ready.next += 1;
         }
         copied
-    }
-}
-
-impl PollerHandle {
-    fn lock(&self) -> MutexGuard<'_, Ready> {
-        // A panic while the lock was held left `Ready` consistent (every field is valid on
-        // its own), so a poisoned lock is used as it is.
-        self.ready.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Fills `out` with ready sockets: first those an earlier wait found and did not hand
@@ -109,46 +133,44 @@ impl PollerHandle {
         out: &mut [MaybeUninit<sgss_poll_event>],
         timeout: Option<Duration>,
     ) -> Result<usize, Failure> {
-        let mut ready = self.lock();
-        if ready.waiting {
-            return Err(Failure::Invalid(
-                "another thread is already waiting on this poller".to_owned(),
-            ));
-        }
-        let closed = self.poller.take_closed_keys();
+        let mut ready = match self.ready.try_lock() {
+            Ok(ready) => ready,
+            // A panic in an earlier wait left `Ready` consistent (each field is valid).
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return Err(Failure::Invalid(
+                    "another thread is already waiting on this poller".to_owned(),
+                ))
+            }
+        };
+        self.mark_gone(&self.poller.take_closed_keys());
         if ready.next < ready.events.len() {
-            ready.gone.extend(closed);
-            let copied = ready.deliver(out);
+            let copied = self.deliver(&mut ready, out);
             if copied > 0 {
                 return Ok(copied);
             }
         }
-        // Keys closed before this wait cannot be in its events (core drops those), and a
-        // new registration may reuse one: forget them.
-        ready.gone.clear();
-        ready.waiting = true;
-        let mut events = std::mem::take(&mut ready.events);
-        drop(ready);
-        // A panic (a bug) must not leave the poller marked as waiting for good.
-        let result = catch_unwind(AssertUnwindSafe(|| self.poller.wait(&mut events, timeout)));
-        let mut ready = self.lock();
-        ready.waiting = false;
-        ready.events = events;
-        ready.next = 0;
+        // Keys gone before this wait cannot be in its events (core drops those), and a new
+        // registration may reuse one: forget them.
+        self.clear_gone();
+        let result = self.poller.wait(&mut ready.events, timeout);
         // Sockets removed or closed while the OS was waiting may be in the events.
-        let closed = self.poller.take_closed_keys();
-        ready.gone.extend(closed);
-        let result = result.unwrap_or_else(|panic| resume_unwind(panic));
-        result.map_err(Failure::from)?;
-        Ok(ready.deliver(out))
+        self.mark_gone(&self.poller.take_closed_keys());
+        match result {
+            Ok(_) => {
+                ready.next = 0;
+                Ok(self.deliver(&mut ready, out))
+            }
+            Err(error) => {
+                ready.next = ready.events.len();
+                Err(Failure::from(error))
+            }
+        }
     }
 
     /// Forgets what an earlier wait found for `key` (its socket was just removed).
     fn forget(&self, key: u64) {
-        let mut ready = self.lock();
-        if ready.holds_events() {
-            ready.gone.push(key);
-        }
+        self.mark_gone(&[key]);
     }
 }
 
@@ -244,10 +266,7 @@ pub unsafe extern "C" fn sgss_poller_new(
     ffi_boundary!(err, {
         let out = try_out!(out);
         let poller = Poller::new()?;
-        out.write(to_box(PollerHandle {
-            poller,
-            ready: Mutex::new(Ready::default()),
-        }));
+        out.write(to_box(PollerHandle::new(poller)));
         Ok(())
     })
 }
@@ -575,10 +594,7 @@ mod tests {
     #[test]
     fn events_that_do_not_fit_are_kept_for_the_next_wait() {
         use sgssockets_core::MsgFlags;
-        let handle = PollerHandle {
-            poller: Poller::new().unwrap(),
-            ready: Mutex::new(Ready::default()),
-        };
+        let handle = PollerHandle::new(Poller::new().unwrap());
         let sender = Socket::udp(false).unwrap();
         let mut sockets = Vec::new();
         for key in 0..4u64 {
@@ -614,6 +630,7 @@ mod tests {
         let mut expected: Vec<u64> = (0..4).filter(|k| *k != removed).collect();
         expected.sort_unstable();
         assert_eq!(seen, expected);
-        assert!(!handle.lock().holds_events());
+        let ready = handle.ready.lock().unwrap();
+        assert_eq!(ready.next, ready.events.len(), "everything was handed out");
     }
 }
