@@ -396,11 +396,6 @@ cfg_if::cfg_if! {
             // Linux's names for RFC 3493's IPV6_JOIN_GROUP/IPV6_LEAVE_GROUP (same values).
             ("IPV6_JOIN_GROUP", libc::IPV6_ADD_MEMBERSHIP),
             ("IPV6_LEAVE_GROUP", libc::IPV6_DROP_MEMBERSHIP),
-            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
-            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
-            ("NI_NOFQDN", libc::NI_NOFQDN),
-            ("NI_NAMEREQD", libc::NI_NAMEREQD),
-            ("NI_DGRAM", libc::NI_DGRAM),
         ];
     } else if #[cfg(any(target_os = "macos", target_os = "ios", target_os = "tvos", target_os = "watchos", target_os = "visionos"))] {
         const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[
@@ -409,11 +404,6 @@ cfg_if::cfg_if! {
             ("TCP_KEEPCNT", libc::TCP_KEEPCNT),
             ("IPV6_JOIN_GROUP", libc::IPV6_JOIN_GROUP),
             ("IPV6_LEAVE_GROUP", libc::IPV6_LEAVE_GROUP),
-            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
-            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
-            ("NI_NOFQDN", libc::NI_NOFQDN),
-            ("NI_NAMEREQD", libc::NI_NAMEREQD),
-            ("NI_DGRAM", libc::NI_DGRAM),
         ];
     } else if #[cfg(any(target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"))] {
         const OPTION_CONSTANTS_PLATFORM: &[(&str, i32)] = &[
@@ -423,11 +413,6 @@ cfg_if::cfg_if! {
             ("TCP_KEEPCNT", libc::TCP_KEEPCNT),
             ("IPV6_JOIN_GROUP", libc::IPV6_JOIN_GROUP),
             ("IPV6_LEAVE_GROUP", libc::IPV6_LEAVE_GROUP),
-            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
-            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
-            ("NI_NOFQDN", libc::NI_NOFQDN),
-            ("NI_NAMEREQD", libc::NI_NAMEREQD),
-            ("NI_DGRAM", libc::NI_DGRAM),
         ];
     } else {
         // Other Unix systems: only the names every one of them has.
@@ -435,9 +420,32 @@ cfg_if::cfg_if! {
     }
 }
 
+cfg_if::cfg_if! {
+    if #[cfg(any(
+        target_os = "linux", target_os = "android",
+        target_os = "macos", target_os = "ios", target_os = "tvos", target_os = "watchos",
+        target_os = "visionos",
+        target_os = "freebsd", target_os = "dragonfly", target_os = "netbsd"
+    ))] {
+        /// getnameinfo's `NI_*` flags, where the table above knows the platform.
+        const NAME_INFO_CONSTANTS: &[(&str, i32)] = &[
+            ("NI_NUMERICHOST", libc::NI_NUMERICHOST),
+            ("NI_NUMERICSERV", libc::NI_NUMERICSERV),
+            ("NI_NOFQDN", libc::NI_NOFQDN),
+            ("NI_NAMEREQD", libc::NI_NAMEREQD),
+            ("NI_DGRAM", libc::NI_DGRAM),
+        ];
+    } else {
+        const NAME_INFO_CONSTANTS: &[(&str, i32)] = &[];
+    }
+}
+
 /// Every option level and name this platform has (absent ones are left out, never 0).
-pub(crate) const OPTION_CONSTANTS: &[&[(&str, i32)]] =
-    &[OPTION_CONSTANTS_COMMON, OPTION_CONSTANTS_PLATFORM];
+pub(crate) const OPTION_CONSTANTS: &[&[(&str, i32)]] = &[
+    OPTION_CONSTANTS_COMMON,
+    OPTION_CONSTANTS_PLATFORM,
+    NAME_INFO_CONSTANTS,
+];
 
 /// getsockopt(2) into `buf`: how many bytes the OS wrote.
 pub(crate) fn getsockopt_raw(
