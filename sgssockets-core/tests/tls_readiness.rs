@@ -6,7 +6,7 @@ mod tls_common;
 
 use std::time::{Duration, Instant};
 
-use sgssockets_core::tls::{TlsStream, Want};
+use sgssockets_core::tls::{TlsSession, TlsStream, Want};
 use sgssockets_core::{select, Incoming, Interest, PollEvents, Poller};
 use tls_common::*;
 
@@ -281,4 +281,63 @@ fn a_close_notify_already_read_counts_as_readable() {
         1
     );
     assert_eq!(client.recv(100).unwrap(), Incoming::Closed);
+}
+
+/// A session kept apart from its socket (as the SGScript binding keeps them): registered
+/// with `add_tls_session`, its buffered plaintext is readable; dropping the session while
+/// the socket stays registered takes that back, so the poller waits on the kernel again.
+#[test]
+fn a_dropped_session_stops_marking_its_socket_readable() {
+    let ca = Ca::new("test CA");
+    let (client_socket, server_socket) = tcp_pair();
+    client_socket.set_blocking(false).unwrap();
+    server_socket.set_blocking(false).unwrap();
+    let mut client = TlsSession::client(&client_socket, &client_config(&ca), "localhost").unwrap();
+    let server_config = server_config(&ca.server(&["localhost"]));
+    let mut server = TlsSession::server(&server_socket, &server_config).unwrap();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let client_done = settled(client.handshake(&client_socket));
+        let server_done = settled(server.handshake(&server_socket));
+        if client_done && server_done {
+            break;
+        }
+        assert!(Instant::now() < deadline, "handshake did not finish");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(server.send(&server_socket, b"hello").unwrap(), 5);
+    let first = loop {
+        match client.recv_bounded(&client_socket, 1, |got| format!("{got:?}")) {
+            Ok(text) => break text,
+            Err(err) if err.is_would_block() => assert!(Instant::now() < deadline),
+            Err(err) => panic!("{err}"),
+        }
+    };
+    assert_eq!(first, format!("{:?}", Incoming::Data(&b"h"[..])));
+    assert_eq!(client.pending(), 4);
+
+    let poller = Poller::new().unwrap();
+    poller
+        .add_tls_session(&client_socket, &client, 3, Interest::READ)
+        .unwrap();
+    let mut events = PollEvents::new();
+    assert_eq!(poller.wait(&mut events, Some(WAIT)).unwrap(), 1);
+    drop(client);
+    assert!(poller.contains(&client_socket));
+    assert_eq!(
+        poller
+            .wait(&mut events, Some(Duration::from_millis(50)))
+            .unwrap(),
+        0,
+        "the session's mark went with it"
+    );
+}
+
+/// `true` when a handshake step finished, `false` when it waits for the socket.
+fn settled(result: sgssockets_core::Result<()>) -> bool {
+    match result {
+        Ok(()) => true,
+        Err(err) if err.is_would_block() => false,
+        Err(err) => panic!("handshake: {err}"),
+    }
 }

@@ -132,6 +132,9 @@ impl Buffered {
 pub(crate) struct TlsPollerLink {
     shared: std::sync::Weak<Shared>,
     buffered: std::sync::Weak<Buffered>,
+    /// The registration last marked as having buffered input, to unmark when the session
+    /// goes (its socket may stay registered).
+    marked: Option<Token>,
 }
 
 #[cfg(feature = "tls")]
@@ -140,7 +143,7 @@ impl TlsPollerLink {
     /// token is looked up through the socket's own registrations, so a removed and re-added
     /// socket is found under its new token. `false` when the poller is gone or the socket
     /// is no longer registered there (the link can be dropped).
-    pub(crate) fn set_buffered(&self, socket: &Socket, on: bool) -> bool {
+    pub(crate) fn set_buffered(&mut self, socket: &Socket, on: bool) -> bool {
         let (Some(shared), Some(buffered)) = (self.shared.upgrade(), self.buffered.upgrade())
         else {
             return false;
@@ -149,7 +152,16 @@ impl TlsPollerLink {
             return false;
         };
         buffered.set(token, on);
+        self.marked = on.then_some(token);
         true
+    }
+
+    /// Takes back the mark this link set, if any (a registration gone since is no longer
+    /// matched: its token's generation changed).
+    pub(crate) fn unmark(self) {
+        if let (Some(token), Some(buffered)) = (self.marked, self.buffered.upgrade()) {
+            buffered.set(token, false);
+        }
     }
 }
 
@@ -241,11 +253,26 @@ impl Poller {
         key: u64,
         interest: Interest,
     ) -> Result<()> {
-        self.add(stream.socket(), key, interest)?;
-        stream.link_poller(TlsPollerLink {
+        self.add_tls_session(stream.socket(), stream.session(), key, interest)
+    }
+
+    /// [`add_tls`](Poller::add_tls) for a [`TlsSession`](crate::tls::TlsSession) whose socket
+    /// is kept apart from it: registers `socket`, the one the session runs over.
+    #[cfg(feature = "tls")]
+    pub fn add_tls_session(
+        &self,
+        socket: &Socket,
+        session: &crate::tls::TlsSession,
+        key: u64,
+        interest: Interest,
+    ) -> Result<()> {
+        self.add(socket, key, interest)?;
+        let link = TlsPollerLink {
             shared: Arc::downgrade(&self.shared),
             buffered: Arc::downgrade(&self.buffered),
-        });
+            marked: None,
+        };
+        session.link_poller(socket, link);
         Ok(())
     }
 

@@ -28,12 +28,14 @@
 //! ```
 
 mod config;
+mod session;
 mod stream;
 
 pub use config::{
     check_server_name, ClientConfig, ClientOptions, Roots, ServerConfig, ServerOptions,
 };
-pub use stream::{TlsStream, Want};
+pub use session::{TlsSession, Want};
+pub use stream::TlsStream;
 
 use crate::Error;
 

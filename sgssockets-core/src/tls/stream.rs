@@ -1,107 +1,10 @@
 //! [`TlsStream`]: a rustls connection over a [`Socket`] it owns.
 
-use std::io::{self, BufRead, Write};
-use std::sync::{Mutex, PoisonError};
-
-use rustls::pki_types::ServerName;
-
-use super::config::parse_server_name;
-use super::{protocol_error, truncated, ClientConfig, ServerConfig};
-use crate::poller::TlsPollerLink;
+use super::session::TlsSession;
+use super::{ClientConfig, ServerConfig, Want};
 use crate::select::Selectable;
 use crate::sys::RawSocket;
-use crate::{Error, Incoming, MsgFlags, Result, Socket};
-
-/// What a non-blocking call that failed with `EWOULDBLOCK` waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Want {
-    /// Nothing: the last call did not fail with `EWOULDBLOCK`.
-    #[default]
-    Nothing,
-    /// The socket must become readable (wait with `select` or a poller, then call again).
-    Read,
-    /// The socket must become writable.
-    Write,
-}
-
-impl Want {
-    /// `"read"`, `"write"` or `"nothing"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Want::Nothing => "nothing",
-            Want::Read => "read",
-            Want::Write => "write",
-        }
-    }
-}
-
-const HANDSHAKE: &str = "tls handshake";
-const SEND: &str = "tls send";
-const RECV: &str = "tls recv";
-const CLOSE: &str = "tls close";
-
-/// The socket as rustls's `Read`/`Write`, keeping the crate's error of the last call (the
-/// socket's own contracts: EINTR retries, timeouts, no SIGPIPE).
-struct SocketIo<'a> {
-    socket: &'a Socket,
-    flags: MsgFlags,
-    error: Option<Error>,
-}
-
-impl<'a> SocketIo<'a> {
-    fn new(socket: &'a Socket, flags: MsgFlags) -> SocketIo<'a> {
-        SocketIo {
-            socket,
-            flags,
-            error: None,
-        }
-    }
-
-    fn keep(&mut self, err: Error) -> io::Error {
-        let kind = err.kind();
-        self.error = Some(err);
-        io::Error::from(kind)
-    }
-}
-
-impl io::Read for SocketIo<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self.socket.recv(buf, self.flags) {
-            Ok(Incoming::Data(len)) => Ok(len),
-            Ok(Incoming::Closed) => Ok(0),
-            Err(err) => Err(self.keep(err)),
-        }
-    }
-}
-
-impl io::Write for SocketIo<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.socket
-            .send(buf, self.flags)
-            .map_err(|err| self.keep(err))
-    }
-
-    /// Every queued record in one system call: a handshake flight is one segment, so
-    /// Nagle's algorithm never holds its last record back for the peer's delayed ACK.
-    /// (A signal restarts the call with the whole send timeout.)
-    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        let Some(socket) = self.socket.as_socket2() else {
-            return Err(self.keep(Error::closed("send")));
-        };
-        let flags = self.flags.bits() | crate::sys::SEND_FLAGS;
-        loop {
-            match socket.send_vectored_with_flags(bufs, flags) {
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(self.keep(Error::os("send", err))),
-                Ok(len) => return Ok(len),
-            }
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use crate::{Incoming, Result, Socket};
 
 /// A TLS connection over a [`Socket`] it owns: client (with a server name) or server.
 ///
@@ -154,44 +57,17 @@ impl io::Write for SocketIo<'_> {
 /// # Ok::<(), sgssockets_core::Error>(())
 /// ```
 pub struct TlsStream {
+    // The session first: it is dropped (and leaves its pollers) before the socket closes.
+    session: TlsSession,
     socket: Socket,
-    conn: rustls::Connection,
-    /// The name given to [`TlsStream::client`].
-    client_server_name: Option<String>,
-    want: Want,
-    /// Once the session failed, every call reports this and nothing more is sent.
-    failed: Option<Error>,
-    /// Plaintext bytes taken by a `send` that then would block: the next `send` reports them.
-    unreported: usize,
-    /// Decrypted bytes buffered, not yet read.
-    pending: usize,
-    /// The peer's close_notify arrived.
-    peer_closed: bool,
-    /// The transport ended (recv got 0).
-    saw_eof: bool,
-    /// What the pollers were last told: whether a receive returns without the OS.
-    reported_ready: bool,
-    /// The pollers this stream was added to with [`Poller::add_tls`](crate::Poller::add_tls).
-    pollers: Mutex<Vec<TlsPollerLink>>,
 }
 
 impl std::fmt::Debug for TlsStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TlsStream")
             .field("socket", &self.socket)
-            .field("side", &self.side())
-            .field("handshaking", &self.conn.is_handshaking())
-            .field("version", &self.protocol_version())
-            .field("want", &self.want)
-            .field("pending", &self.pending)
-            .field("failed", &self.failed.as_ref().map(Error::message))
+            .field("session", &self.session)
             .finish()
-    }
-}
-
-impl Drop for TlsStream {
-    fn drop(&mut self) {
-        self.push_ready(false);
     }
 }
 
@@ -204,41 +80,14 @@ impl TlsStream {
     /// stream (the socket is then dropped, closing it; see
     /// [`check_server_name`](super::check_server_name)), `EBADF` if it is closed.
     pub fn client(socket: Socket, config: &ClientConfig, server_name: &str) -> Result<TlsStream> {
-        const OP: &str = "tls client";
-        let name: ServerName<'static> = parse_server_name(OP, server_name)?;
-        check_socket(OP, &socket)?;
-        let conn = rustls::ClientConnection::new(config.inner.clone(), name)
-            .map_err(|err| protocol_error(OP, &err))?;
-        Ok(TlsStream::with(
-            socket,
-            conn.into(),
-            Some(server_name.to_owned()),
-        ))
+        let session = TlsSession::client(&socket, config, server_name)?;
+        Ok(TlsStream { session, socket })
     }
 
     /// Starts a server session over an accepted stream socket. Nothing is sent yet.
     pub fn server(socket: Socket, config: &ServerConfig) -> Result<TlsStream> {
-        const OP: &str = "tls server";
-        check_socket(OP, &socket)?;
-        let conn = rustls::ServerConnection::new(config.inner.clone())
-            .map_err(|err| protocol_error(OP, &err))?;
-        Ok(TlsStream::with(socket, conn.into(), None))
-    }
-
-    fn with(socket: Socket, conn: rustls::Connection, name: Option<String>) -> TlsStream {
-        TlsStream {
-            socket,
-            conn,
-            client_server_name: name,
-            want: Want::Nothing,
-            failed: None,
-            unreported: 0,
-            pending: 0,
-            peer_closed: false,
-            saw_eof: false,
-            reported_ready: false,
-            pollers: Mutex::new(Vec::new()),
-        }
+        let session = TlsSession::server(&socket, config)?;
+        Ok(TlsStream { session, socket })
     }
 
     /// The socket (for its mode, timeouts, addresses, and to wait on). Sending or
@@ -247,107 +96,16 @@ impl TlsStream {
         &self.socket
     }
 
-    /// Whether this is the client side.
-    pub fn is_client(&self) -> bool {
-        matches!(self.conn, rustls::Connection::Client(_))
-    }
-
-    fn side(&self) -> &'static str {
-        if self.is_client() {
-            "client"
-        } else {
-            "server"
-        }
-    }
-
-    /// Whether the handshake has not finished yet.
-    pub fn is_handshaking(&self) -> bool {
-        self.conn.is_handshaking()
-    }
-
-    /// What the last call that failed with `EWOULDBLOCK` waits for ([`Want::Nothing`] after
-    /// a call that succeeded).
-    pub fn want(&self) -> Want {
-        self.want
-    }
-
-    /// Decrypted bytes buffered and not yet read: a `recv` returns them without the OS.
-    pub fn pending(&self) -> usize {
-        self.pending
-    }
-
-    /// Whether a `recv` returns at once without asking the OS: plaintext is buffered, the
-    /// peer's close_notify arrived, or the session failed. `select` and the poller report
-    /// such a stream readable.
-    pub fn has_buffered_input(&self) -> bool {
-        self.pending > 0 || self.peer_closed || self.failed.is_some()
-    }
-
-    /// The negotiated version: `"TLSv1.3"` or `"TLSv1.2"` (`None` before the handshake).
-    pub fn protocol_version(&self) -> Option<&'static str> {
-        match self.conn.protocol_version()? {
-            rustls::ProtocolVersion::TLSv1_3 => Some("TLSv1.3"),
-            rustls::ProtocolVersion::TLSv1_2 => Some("TLSv1.2"),
-            rustls::ProtocolVersion::TLSv1_1 => Some("TLSv1.1"),
-            rustls::ProtocolVersion::TLSv1_0 => Some("TLSv1.0"),
-            _ => None,
-        }
-    }
-
-    /// The negotiated cipher suite's IANA name, e.g. `"TLS_AES_128_GCM_SHA256"` or
-    /// `"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"` (`None` before the handshake).
-    pub fn cipher_suite(&self) -> Option<&'static str> {
-        let suite = self.conn.negotiated_cipher_suite()?.suite();
-        let name = suite.as_str()?;
-        // rustls spells the TLS 1.3 suites "TLS13_..."; IANA says "TLS_...".
-        Some(match name {
-            "TLS13_AES_128_GCM_SHA256" => "TLS_AES_128_GCM_SHA256",
-            "TLS13_AES_256_GCM_SHA384" => "TLS_AES_256_GCM_SHA384",
-            "TLS13_CHACHA20_POLY1305_SHA256" => "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS13_AES_128_CCM_SHA256" => "TLS_AES_128_CCM_SHA256",
-            "TLS13_AES_128_CCM_8_SHA256" => "TLS_AES_128_CCM_8_SHA256",
-            other => other,
-        })
-    }
-
-    /// The ALPN protocol both sides chose (`None` before the handshake, or when they have
-    /// none in common).
-    pub fn alpn_protocol(&self) -> Option<&[u8]> {
-        self.conn.alpn_protocol()
-    }
-
-    /// The server name: the one given to [`client`](TlsStream::client), or on a server
-    /// the SNI name the client sent (`None` before the handshake or without SNI).
-    pub fn server_name(&self) -> Option<&str> {
-        match &self.conn {
-            rustls::Connection::Client(_) => self.client_server_name.as_deref(),
-            rustls::Connection::Server(server) => server.server_name(),
-        }
-    }
-
-    /// The peer's certificate chain (DER, leaf first); empty before the handshake or when
-    /// the peer sent none.
-    pub fn peer_certificates(&self) -> Vec<Vec<u8>> {
-        self.conn
-            .peer_certificates()
-            .map(|chain| chain.iter().map(|cert| cert.to_vec()).collect())
-            .unwrap_or_default()
-    }
-
-    /// The rustls connection, for what this type does not expose.
-    pub fn connection(&self) -> &rustls::Connection {
-        &self.conn
+    /// The session: version, cipher suite, ALPN, peer certificates and the other readers.
+    /// (`TlsStream` dereferences to it, so `stream.protocol_version()` works too.)
+    pub fn session(&self) -> &TlsSession {
+        &self.session
     }
 
     /// Runs the handshake to its end (or until the socket would block: `EWOULDBLOCK`, see
-    /// [`want`](TlsStream::want)). Calling it again after it finished does nothing.
+    /// [`want`](TlsSession::want)). Calling it again after it finished does nothing.
     pub fn handshake(&mut self) -> Result<()> {
-        self.check(HANDSHAKE)?;
-        self.run_handshake(HANDSHAKE)?;
-        // The last flight out too (a non-blocking call may have left it queued).
-        self.flush(HANDSHAKE)?;
-        self.want = Want::Nothing;
-        Ok(())
+        self.session.handshake(&self.socket)
     }
 
     /// Encrypts and sends `buf`; returns how many bytes were taken. Blocking: everything,
@@ -355,33 +113,7 @@ impl TlsStream {
     /// When writing would block after bytes were taken, the call fails with `EWOULDBLOCK`
     /// (want write) and the next `send` writes them and returns their count first.
     pub fn send(&mut self, buf: &[u8]) -> Result<usize> {
-        self.check(SEND)?;
-        self.run_handshake(SEND)?;
-        self.flush(SEND)?;
-        if self.unreported > 0 {
-            self.want = Want::Nothing;
-            return Ok(std::mem::take(&mut self.unreported));
-        }
-        let mut taken = 0;
-        while taken < buf.len() {
-            let accepted = self
-                .conn
-                .writer()
-                .write(&buf[taken..])
-                .map_err(|err| Error::os(SEND, err))?;
-            if accepted == 0 {
-                break;
-            }
-            taken += accepted;
-            if let Err(err) = self.flush(SEND) {
-                if err.is_would_block() {
-                    self.unreported = taken;
-                }
-                return Err(err);
-            }
-        }
-        self.want = Want::Nothing;
-        Ok(taken)
+        self.session.send(&self.socket, buf)
     }
 
     /// Receives up to `max` decrypted bytes and hands them to `consume` without copying:
@@ -392,36 +124,7 @@ impl TlsStream {
         max: usize,
         consume: impl FnOnce(Incoming<&[u8]>) -> R,
     ) -> Result<R> {
-        if max == 0 {
-            return Err(Error::invalid_input(
-                RECV,
-                "the maximum length must be at least 1",
-            ));
-        }
-        self.check(RECV)?;
-        self.run_handshake(RECV)?;
-        // Bytes queued earlier (a reply rustls owes the peer): out if they fit now.
-        self.flush_opportunistic();
-        let closed = loop {
-            match self.conn.reader().fill_buf() {
-                Ok(chunk) => break chunk.is_empty(),
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
-                Err(_) => return Err(truncated(RECV, false)),
-            }
-            self.read_records(RECV)?;
-        };
-        self.want = Want::Nothing;
-        if closed {
-            return Ok(consume(Incoming::Closed));
-        }
-        let mut reader = self.conn.reader();
-        let chunk = reader.fill_buf().map_err(|err| Error::os(RECV, err))?;
-        let len = chunk.len().min(max);
-        let result = consume(Incoming::Data(&chunk[..len]));
-        reader.consume(len);
-        self.pending = self.pending.saturating_sub(len);
-        self.after_io();
-        Ok(result)
+        self.session.recv_bounded(&self.socket, max, consume)
     }
 
     /// Receives up to `max` decrypted bytes: the bytes, or [`Incoming::Closed`] after the
@@ -454,162 +157,23 @@ impl TlsStream {
     /// the socket. No close_notify is sent before the handshake finished or after it
     /// failed. Closing twice gives `EBADF`.
     pub fn close(&mut self) -> Result<()> {
-        if self.socket.is_closed() {
-            return Err(Error::closed(CLOSE));
-        }
-        if self.failed.is_none() && !self.conn.is_handshaking() {
-            self.conn.send_close_notify();
-            let _ = self.flush(CLOSE);
-        }
-        self.push_ready(false);
-        self.want = Want::Nothing;
-        self.socket.close().map_err(|err| err.renamed(CLOSE))
+        self.session.close(&mut self.socket)
     }
 
-    /// The error of a session that failed, or `EBADF` once closed.
-    fn check(&self, operation: &'static str) -> Result<()> {
-        if let Some(err) = &self.failed {
-            return Err(err.clone().renamed(operation));
-        }
-        if self.socket.is_closed() {
-            return Err(Error::closed(operation));
-        }
-        Ok(())
-    }
-
-    /// Drives the handshake while it runs (nothing at all once it is done: a `recv` must
-    /// never wait for queued output to drain).
-    fn run_handshake(&mut self, operation: &'static str) -> Result<()> {
-        if !self.conn.is_handshaking() {
-            return Ok(());
-        }
-        while self.conn.is_handshaking() {
-            self.flush(operation)?;
-            if !self.conn.is_handshaking() {
-                break;
-            }
-            if self.saw_eof {
-                return Err(self.fail(truncated(operation, true)));
-            }
-            self.read_records(operation)?;
-        }
-        // The last flight (a client's Finished, a server's tickets) may still be queued.
-        self.flush(operation)
-    }
-
-    /// Writes everything rustls has queued. `EWOULDBLOCK` sets want write.
-    fn flush(&mut self, operation: &'static str) -> Result<()> {
-        while self.conn.wants_write() {
-            let mut io = SocketIo::new(&self.socket, MsgFlags::empty());
-            match self.conn.write_tls(&mut io) {
-                Ok(0) => {
-                    return Err(Error::coded(
-                        operation,
-                        super::ECONNRESET,
-                        "the socket accepted no more bytes",
-                    ))
-                }
-                Ok(_) => {}
-                Err(err) => {
-                    let err = io.error.unwrap_or_else(|| Error::os(operation, err));
-                    if err.is_would_block() {
-                        self.want = Want::Write;
-                    }
-                    return Err(err.renamed(operation));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes what rustls has queued as far as the socket takes it without waiting.
-    fn flush_opportunistic(&mut self) {
-        while self.conn.wants_write() {
-            let mut io = SocketIo::new(&self.socket, MsgFlags::DONTWAIT);
-            if !matches!(self.conn.write_tls(&mut io), Ok(n) if n > 0) {
-                break;
-            }
-        }
-    }
-
-    /// One read from the socket, then decryption of every complete record.
-    fn read_records(&mut self, operation: &'static str) -> Result<()> {
-        let mut io = SocketIo::new(&self.socket, MsgFlags::empty());
-        match self.conn.read_tls(&mut io) {
-            Ok(0) => self.saw_eof = true,
-            Ok(_) => {}
-            Err(err) => {
-                return Err(match io.error {
-                    Some(err) => {
-                        if err.is_would_block() {
-                            self.want = Want::Read;
-                        }
-                        err.renamed(operation)
-                    }
-                    // rustls's own refusal (a record too large to buffer): the peer's fault.
-                    None => self.fail(Error::coded(operation, super::EPROTO, err.to_string())),
-                });
-            }
-        }
-        match self.conn.process_new_packets() {
-            Ok(state) => {
-                self.pending = state.plaintext_bytes_to_read();
-                self.peer_closed = state.peer_has_closed();
-                self.after_io();
-                Ok(())
-            }
-            Err(err) => Err(self.fail(protocol_error(operation, &err))),
-        }
-    }
-
-    /// Records a failure for good; the alert rustls queued goes out if it fits at once.
-    /// No application data is ever sent after this.
-    fn fail(&mut self, err: Error) -> Error {
-        self.flush_opportunistic();
-        self.failed = Some(err.clone());
-        self.want = Want::Nothing;
-        self.after_io();
-        err
-    }
-
-    /// Tells the pollers when "a receive returns without the OS" changed.
-    fn after_io(&mut self) {
-        let ready = self.has_buffered_input();
-        if ready != self.reported_ready {
-            self.reported_ready = ready;
-            self.push_ready(ready);
-        }
-    }
-
-    fn push_ready(&self, ready: bool) {
-        let mut links = self.pollers.lock().unwrap_or_else(PoisonError::into_inner);
-        if links.is_empty() {
-            return;
-        }
-        links.retain(|link| link.set_buffered(&self.socket, ready));
-    }
-
-    /// Called by [`Poller::add_tls`](crate::Poller::add_tls) once the socket is registered.
-    pub(crate) fn link_poller(&self, link: TlsPollerLink) {
-        if self.has_buffered_input() {
-            link.set_buffered(&self.socket, true);
-        }
-        let mut links = self.pollers.lock().unwrap_or_else(PoisonError::into_inner);
-        links.push(link);
+    /// What the last call that failed with `EWOULDBLOCK` waits for ([`Want::Nothing`] after
+    /// a call that succeeded).
+    pub fn want(&self) -> Want {
+        self.session.want()
     }
 }
 
-fn check_socket(operation: &'static str, socket: &Socket) -> Result<()> {
-    if socket.is_closed() {
-        return Err(Error::closed(operation));
+/// The session's readers (`protocol_version`, `cipher_suite`, `alpn_protocol`, `pending`, ...).
+impl std::ops::Deref for TlsStream {
+    type Target = TlsSession;
+
+    fn deref(&self) -> &TlsSession {
+        &self.session
     }
-    if socket.socket_type() != crate::constants::SOCK_STREAM {
-        return Err(Error::invalid_input(
-            operation,
-            "TLS needs a stream (SOCK_STREAM) socket",
-        ));
-    }
-    Ok(())
 }
 
 /// `select` waits on the socket, and counts buffered plaintext as readable at once.
@@ -619,6 +183,6 @@ impl Selectable for TlsStream {
     }
 
     fn has_buffered_input(&self) -> bool {
-        TlsStream::has_buffered_input(self)
+        self.session.has_buffered_input()
     }
 }
