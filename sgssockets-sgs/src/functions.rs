@@ -36,6 +36,22 @@ pub const FUNCTIONS: &[NativeFunction] = &[
     native_function!(c"socket_pair", 0..=1, Nothing, socket_pair),
     native_function!(c"socket_fromfd", 1..=1, Nothing, socket_fromfd),
     native_function!(c"socket_getnameinfo", 1..=2, Nothing, socket_getnameinfo),
+    #[cfg(feature = "tls")]
+    native_function!(
+        c"socket_tls_client_context",
+        0..=1,
+        Nothing,
+        crate::types::tls_context::socket_tls_client_context
+    ),
+    #[cfg(feature = "tls")]
+    native_function!(
+        c"socket_tls_server_context",
+        1..=1,
+        Nothing,
+        crate::types::tls_context::socket_tls_server_context
+    ),
+    #[cfg(feature = "tls")]
+    native_function!(c"socket_tls", 2..=3, Nothing, crate::types::tls::socket_tls),
 ];
 
 /// A core error as a warning naming what it was about.

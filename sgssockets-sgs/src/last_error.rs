@@ -1,7 +1,7 @@
 //! `socket_error()`'s state: the error code of the most recent socket call, one per script
-//! engine (keyed by the engine's root context), invisible to scripts. For name-lookup
-//! failures, whose `EAI_*` codes the OS error table does not describe, the resolver's own
-//! text is kept too.
+//! engine (keyed by the engine's root context), invisible to scripts. When an error's own
+//! text says more than the system's text for its code (a name-lookup failure, whose `EAI_*`
+//! codes the OS table does not describe; a TLS failure with rustls's reason), it is kept too.
 //!
 //! An engine's entry is removed when the engine is destroyed, by the guard object that
 //! [`crate::module`] keeps in the engine's registry.
@@ -18,8 +18,10 @@ use crate::host::context::Ctx;
 struct LastError {
     /// 0 for success, else the error code.
     code: i32,
-    /// The resolver's text when `code` is an `EAI_*` code.
-    resolver_text: Option<String>,
+    /// The error's own text when it says more than the system's text for `code`: the
+    /// resolver's for an `EAI_*` code, rustls's reason for a TLS failure (`EPROTO`), the
+    /// missing close_notify behind a TLS `ECONNRESET`.
+    detail_text: Option<String>,
 }
 
 /// Last outcome per engine root context.
@@ -36,21 +38,24 @@ pub fn set(ctx: &Ctx<'_>, code: i32) {
     with_table(|table| {
         let entry = table.entry(root).or_default();
         entry.code = code;
-        entry.resolver_text = None;
+        entry.detail_text = None;
     });
 }
 
-/// Records a failed call's error (its code, and the resolver's text for lookup failures).
+/// Records a failed call's error: its code, and its own text if that is not just the
+/// system's text for the code (a lookup failure, a TLS failure).
 pub fn set_error(ctx: &Ctx<'_>, err: &Error) {
     let root = ctx.root();
-    let resolver_text =
-        (err.category() == ErrorCategory::Resolver).then(|| err.message().to_owned());
+    let specific = err.category() == ErrorCategory::Resolver
+        || (err.category() == ErrorCategory::Os
+            && !err.message().starts_with(&errno::error_text(err.code())));
+    let detail_text = specific.then(|| err.message().to_owned());
     with_table(|table| {
         table.insert(
             root,
             LastError {
                 code: err.code(),
-                resolver_text,
+                detail_text,
             },
         );
     });
@@ -62,16 +67,16 @@ pub fn get(ctx: &Ctx<'_>) -> i32 {
     with_table(|table| table.get(&root).map_or(0, |e| e.code))
 }
 
-/// The text for the last recorded code: the system's, or the resolver's after a failed
-/// name lookup.
+/// The text for the last recorded code: the error's own when it said more (the
+/// resolver's, rustls's reason), else the system's.
 pub fn text(ctx: &Ctx<'_>) -> String {
     let root = ctx.root();
-    let (code, resolver_text) = with_table(|table| {
+    let (code, detail_text) = with_table(|table| {
         table
             .get(&root)
-            .map_or((0, None), |e| (e.code, e.resolver_text.clone()))
+            .map_or((0, None), |e| (e.code, e.detail_text.clone()))
     });
-    resolver_text.unwrap_or_else(|| errno::error_text(code))
+    detail_text.unwrap_or_else(|| errno::error_text(code))
 }
 
 /// Whether state is held for the engine whose root context is `root` (for tests: it is

@@ -58,6 +58,11 @@ pub fn register(ctx: Ctx<'_>) -> c_int {
     register_type::<SocketObject>(&ctx);
     register_type::<AddressObject>(&ctx);
     register_type::<PollerObject>(&ctx);
+    #[cfg(feature = "tls")]
+    {
+        register_type::<crate::types::tls::TlsObject>(&ctx);
+        register_type::<crate::types::tls_context::TlsContextObject>(&ctx);
+    }
     // SAFETY: live context; the lists are valid for their lengths; names are 'static.
     unsafe {
         raw::sgs_RegFuncConsts(ctx.as_raw(), functions.as_ptr(), functions.len() as c_int);

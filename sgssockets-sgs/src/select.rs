@@ -7,10 +7,9 @@ use std::time::Duration;
 use sgssockets_core::{select, Error, RawSocket, Selectable};
 
 use crate::host::context::{Ctx, HeldVariable};
-use crate::host::object::object_of_variable;
 use crate::host::raw::{self, sgs_Variable};
 use crate::host::report::{Failure, Outcome};
-use crate::types::socket::SocketObject;
+use crate::types::waitable::Waitable;
 
 /// One array item being waited on.
 struct Entry<'call> {
@@ -20,11 +19,17 @@ struct Entry<'call> {
     index: usize,
     /// The socket's handle.
     handle: RawSocket,
+    /// A TLS object's plaintext already buffered: readable without the kernel.
+    buffered: bool,
 }
 
 impl Selectable for Entry<'_> {
     fn raw_socket(&self) -> Option<RawSocket> {
         Some(self.handle)
+    }
+
+    fn has_buffered_input(&self) -> bool {
+        self.buffered
     }
 }
 
@@ -50,15 +55,16 @@ fn collect<'call>(
         };
         let item = ctx.array_item(array, index).ok_or_else(not_socket)?;
         // SAFETY: `item` holds a reference to the variable for as long as it is used here.
-        let object = unsafe { object_of_variable::<SocketObject>(item.variable()) }
-            .ok_or_else(not_socket)?;
-        let handle = object.socket().raw_socket().ok_or_else(|| {
+        let object = unsafe { Waitable::of_variable(item.variable()) }.ok_or_else(not_socket)?;
+        let handle = object.socket().and_then(|s| s.raw_socket());
+        let handle = handle.ok_or_else(|| {
             Failure::warn_with(
                 Error::closed(OP),
                 format!("item #{} of '{list}' array is a closed socket", index + 1),
             )
         })?;
         entries.push(Entry {
+            buffered: object.has_buffered_input(),
             item,
             index,
             handle,

@@ -122,7 +122,7 @@ fn bad_arguments_warn_and_change_nothing() {
         );
         assert_eq!(
             host.take_warnings(),
-            ["socket_poller.add(): argument 1 is not a socket"]
+            ["socket_poller.add(): argument 1 is not a socket or socket_tls object"]
         );
     }
     assert_eq!(

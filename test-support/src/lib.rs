@@ -7,6 +7,7 @@
 //! - [`signals::CountingHandler`]: a signal handler without `SA_RESTART`, and a way to keep
 //!   interrupting a thread blocked in a system call.
 //! - [`sgs_names`]: the method and property names of the SGScript module's object types.
+//! - [`certs`]: a test PKI (CA, server and client certificates as PEM) made at run time.
 //!
 //! The helper that loads the SGScript module into a test engine is
 //! `sgssockets_sgs_testhost::Host::with_module` (it belongs to the test host, which the
@@ -14,6 +15,7 @@
 
 use std::time::Duration;
 
+pub mod certs;
 #[cfg(unix)]
 pub mod fd_limit;
 #[cfg(unix)]

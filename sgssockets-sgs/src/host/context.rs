@@ -373,3 +373,70 @@ impl<'call> Ctx<'call> {
         unsafe { raw::sgs_ArrayPush(self.raw, *array, count) };
     }
 }
+
+impl Ctx<'_> {
+    /// Whether `var` is a dict.
+    pub fn is_dict(&self, var: &sgs_Variable) -> bool {
+        // SAFETY: `var` is a valid variable held by the caller.
+        unsafe { raw::sgs_IsDict(*var) != 0 }
+    }
+
+    /// Calls `visit` with each key of the dict `var` and the stack index of its value, in
+    /// the dict's order, stopping at the first failure. The key and value are on the stack
+    /// only during their visit: `visit` copies what it keeps (text read with
+    /// [`str_at`](Ctx::str_at) must not outlive the visit).
+    pub fn for_each_dict_entry<E>(
+        &self,
+        var: &sgs_Variable,
+        mut visit: impl FnMut(&str, i32) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let base = self.stack_size();
+        // SAFETY: live context; `var` is a dict held by the caller. The iterator is pushed.
+        if unsafe { raw::sgs_CreateIterator(self.raw, std::ptr::null_mut(), *var) } == 0 {
+            self.truncate_to(base);
+            return Ok(());
+        }
+        let iterator = self.variable_at(base);
+        let mut result = Ok(());
+        // SAFETY: live context; the iterator stays on the stack (held) for the whole loop.
+        while unsafe { raw::sgs_IterAdvance(self.raw, iterator) } > 0 {
+            // SAFETY: as above; pushes the key, then the value.
+            unsafe { raw::sgs_IterPushData(self.raw, iterator, 1, 1) };
+            let key = self.bytes_at(base + 1).map(String::from_utf8_lossy);
+            result = visit(key.as_deref().unwrap_or(""), base + 2);
+            self.truncate_to(base + 1);
+            if result.is_err() {
+                break;
+            }
+        }
+        self.truncate_to(base);
+        result
+    }
+
+    /// Pops what was pushed above `size` items.
+    fn truncate_to(&self, size: i32) {
+        let extra = self.stack_size() - size;
+        if extra > 0 {
+            // SAFETY: live context; only items this call pushed are popped.
+            unsafe { raw::sgs_Pop(self.raw, extra) };
+        }
+    }
+
+    /// A copy of the bytes of `var` if it is a string.
+    pub fn variable_bytes(&self, var: &sgs_Variable) -> Option<Vec<u8>> {
+        if var.type_ != raw::SGS_VT_STRING {
+            return None;
+        }
+        let base = self.stack_size();
+        self.push_variable(var);
+        let bytes = self.bytes_at(base).map(<[u8]>::to_vec);
+        self.truncate_to(base);
+        bytes
+    }
+
+    /// Pushes `var` (taking a new reference for the stack).
+    pub fn push_variable(&self, var: &sgs_Variable) {
+        // SAFETY: live context; `var` is alive (held by the caller).
+        unsafe { raw::sgs_PushVariable(self.raw, *var) };
+    }
+}

@@ -308,6 +308,14 @@ extern "C" {
     pub fn sgs_GCMark(C: *mut sgs_Context, var: *mut sgs_Variable);
     pub fn sgs_PushVariable(C: *mut sgs_Context, var: sgs_Variable) -> c_int;
     pub fn sgs_ArrayPush(C: *mut sgs_Context, var: sgs_Variable, count: sgs_StkIdx);
+    pub fn sgs_IsDict(var: sgs_Variable) -> sgs_Bool;
+    pub fn sgs_CreateIterator(
+        C: *mut sgs_Context,
+        out: *mut sgs_Variable,
+        var: sgs_Variable,
+    ) -> sgs_Bool;
+    pub fn sgs_IterAdvance(C: *mut sgs_Context, var: sgs_Variable) -> sgs_Bool;
+    pub fn sgs_IterPushData(C: *mut sgs_Context, var: sgs_Variable, key: c_int, value: c_int);
 }
 
 // ---- The header's macros and inline functions, rewritten as functions ----

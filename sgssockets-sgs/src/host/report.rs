@@ -270,6 +270,10 @@ pub enum Value {
     Text(String),
     /// An array of integers.
     Ints(Vec<i64>),
+    /// An array of byte strings.
+    ByteStrings(Vec<Vec<u8>>),
+    /// A value the object holds (pushed with a new reference).
+    Variable(crate::host::raw::sgs_Variable),
 }
 
 impl Push for Value {
@@ -282,6 +286,11 @@ impl Push for Value {
             Value::Bytes(v) => Bytes(v).push_to(ctx),
             Value::Text(v) => v.push_to(ctx),
             Value::Ints(v) => v.push_to(ctx),
+            Value::ByteStrings(v) => v.into_iter().map(Bytes).collect::<Vec<_>>().push_to(ctx),
+            Value::Variable(v) => {
+                ctx.push_variable(&v);
+                1
+            }
         }
     }
 }

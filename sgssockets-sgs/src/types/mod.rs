@@ -4,3 +4,8 @@
 pub mod address;
 pub mod poller;
 pub mod socket;
+#[cfg(feature = "tls")]
+pub mod tls;
+#[cfg(feature = "tls")]
+pub mod tls_context;
+pub mod waitable;

@@ -1,5 +1,5 @@
-//! The `socket_poller` object type (SPEC §7, §10): core's [`Poller`] plus the socket
-//! objects registered in it, held (and marked for the collector) so that a socket that is
+//! The `socket_poller` object type (SPEC §7, §10): core's [`Poller`] plus the socket (and
+//! `socket_tls`) objects registered in it, held (and marked for the collector) so that a socket that is
 //! only in a poller stays open, and reported back as the very objects that were added.
 //!
 //! The key of a registration is the index of its slot here. A socket closed while
@@ -16,7 +16,7 @@ use crate::host::context::{Ctx, StoredVariable};
 use crate::host::object::{native_interface, push_object, NativeType};
 use crate::host::raw::{sgs_CFunc, sgs_Variable};
 use crate::host::report::{Failure, Outcome, Push, Value};
-use crate::types::socket::{socket_at, SocketObject};
+use crate::types::waitable::Waitable;
 
 /// The data of a `socket_poller` object.
 #[derive(Debug)]
@@ -167,10 +167,22 @@ fn closed(operation: &'static str) -> Failure {
     Failure::warn_with(Error::closed(operation), "poller is closed")
 }
 
-/// The socket argument of add/modify/remove: anything else is a warning and `false`
-/// (SPEC §10), not an argument-type error.
-fn socket_arg<'call>(ctx: &Ctx<'call>, operation: &'static str) -> Outcome<&'call SocketObject> {
-    socket_at(ctx, 1).ok_or_else(|| Failure::invalid(operation, "argument 1 is not a socket"))
+/// The socket argument of add/modify/remove (a socket or TLS object): anything else is a
+/// warning and `false` (SPEC §10), not an argument-type error.
+fn socket_arg<'call>(ctx: &Ctx<'call>, operation: &'static str) -> Outcome<Waitable<'call>> {
+    Waitable::at(ctx, 1).ok_or_else(|| {
+        Failure::invalid(operation, "argument 1 is not a socket or socket_tls object")
+    })
+}
+
+/// The socket of a waitable argument (a TLS object always has one during a call).
+fn socket_of<'a>(
+    waitable: Waitable<'a>,
+    operation: &'static str,
+) -> Outcome<std::cell::Ref<'a, sgssockets_core::Socket>> {
+    waitable
+        .socket()
+        .ok_or_else(|| Failure::warn(Error::closed(operation)))
 }
 
 /// An interest flag: a bool, or (for add) absent.
@@ -193,7 +205,7 @@ fn add(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<bool> {
     registry.release_closed(ctx);
     let stored = ctx.store_item(1);
     let key = registry.new_slot(stored);
-    let added = registry.poller.add(&socket.socket(), key as u64, interest);
+    let added = socket.add_to(&registry.poller, key as u64, interest);
     if let Err(error) = added {
         if let Some(stored) = registry.take_slot(key as u64) {
             ctx.release_stored(stored);
@@ -213,7 +225,7 @@ fn modify(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<bool> {
     let mut state = this.state.borrow_mut();
     let registry = state.as_mut().ok_or_else(|| closed(OP))?;
     registry.release_closed(ctx);
-    let modified = registry.poller.modify(&socket.socket(), interest);
+    let modified = registry.poller.modify(&*socket_of(socket, OP)?, interest);
     // Not registered here: `false` without a warning (SPEC §10); a closed socket warns.
     modified.map(|()| true).map_err(Failure::from)
 }
@@ -227,7 +239,7 @@ fn remove(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<bool> {
     // A closed socket already left every poller: not registered, no warning.
     let key = registry
         .poller
-        .remove(&socket.socket())
+        .remove(&*socket_of(socket, OP)?)
         .map_err(Failure::quiet)?;
     if let Some(stored) = registry.take_slot(key) {
         ctx.release_stored(stored);

@@ -5,7 +5,7 @@
 //! in [`crate::host`] pushes the result, or reports the failure (a closed socket or a bad
 //! value warns; what the OS said is left to `socket_error()` and the `false` result).
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Ref, RefCell, RefMut};
 use std::ffi::c_int;
 use std::net::IpAddr;
 
@@ -31,6 +31,11 @@ impl SocketObject {
     /// The socket, borrowed for the length of one core call.
     pub fn socket(&self) -> Ref<'_, Socket> {
         self.socket.borrow()
+    }
+
+    /// The socket, mutably (to close or detach it), for the length of one core call.
+    pub fn socket_mut(&self) -> RefMut<'_, Socket> {
+        self.socket.borrow_mut()
     }
 }
 
@@ -301,7 +306,7 @@ fn setsockopt(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
 
 /// `detach()`: the descriptor, which the caller now owns; the object becomes closed.
 fn detach(this: &SocketObject, _ctx: &Ctx<'_>) -> Outcome<i64> {
-    let fd = this.socket.borrow_mut().detach()?;
+    let fd = this.socket_mut().detach()?;
     Ok(descriptor_value(fd))
 }
 
@@ -326,7 +331,7 @@ fn sendto(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<usize> {
 }
 
 /// The `max` argument of recv/recvfrom: a positive length (SPEC §5.3).
-fn max_arg(ctx: &Ctx<'_>, operation: &'static str) -> Outcome<usize> {
+pub(crate) fn max_arg(ctx: &Ctx<'_>, operation: &'static str) -> Outcome<usize> {
     let max = ctx.arg_int(1)?;
     if max <= 0 {
         return Err(Failure::invalid(
@@ -385,7 +390,7 @@ fn shutdown(this: &SocketObject, ctx: &Ctx<'_>) -> Outcome<()> {
 }
 
 fn close(this: &SocketObject, _ctx: &Ctx<'_>) -> Outcome<()> {
-    Ok(this.socket.borrow_mut().close()?)
+    Ok(this.socket_mut().close()?)
 }
 
 fn getpeername(this: &SocketObject, _ctx: &Ctx<'_>) -> Outcome<SocketAddress> {

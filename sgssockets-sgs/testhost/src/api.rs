@@ -658,3 +658,79 @@ pub unsafe extern "C" fn sgs_ArrayPush(ctx: *mut Context, var: Variable, count: 
         array.extend(items);
     }
 }
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_IsDict(var: Variable) -> c_int {
+    c_int::from(is_object_of(&var, iface_mut(&DICT_IFACE)))
+}
+
+/// Dicts only (all the module iterates); anything else is an API error and `false`.
+#[no_mangle]
+pub unsafe extern "C" fn sgs_CreateIterator(
+    ctx: *mut Context,
+    out: *mut Variable,
+    var: Variable,
+) -> c_int {
+    if !is_object_of(&var, iface_mut(&DICT_IFACE)) {
+        api_error(ctx, "sgs_CreateIterator: the host iterates only dicts");
+        store_or_push(ctx, out, Variable::NULL);
+        return 0;
+    }
+    acquire(&var);
+    let iterator = new_object(
+        ctx,
+        containers::iterator_data(var),
+        iface_mut(&containers::ITERATOR_IFACE),
+    );
+    store_or_push(ctx, out, iterator);
+    1
+}
+
+/// The dict entry an iterator stands on, if any (key bytes and value, not acquired).
+fn iterator_entry(var: &Variable) -> Option<(Vec<u8>, Variable)> {
+    if var.type_ != VT_OBJECT {
+        return None;
+    }
+    // SAFETY: live objects; the references are not kept.
+    unsafe {
+        let iterator = containers::iterator_of(var.data.o)?;
+        let entries = containers::dict_of(iterator.dict.data.o)?;
+        entries
+            .get(iterator.position?)
+            .map(|(k, v)| (k.clone(), *v))
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_IterAdvance(ctx: *mut Context, var: Variable) -> c_int {
+    let advanced = if var.type_ == VT_OBJECT {
+        // SAFETY: live object; the reference is not kept.
+        unsafe { containers::iterator_of(var.data.o) }.map(|iterator| {
+            iterator.position = Some(iterator.position.map_or(0, |at| at + 1));
+        })
+    } else {
+        None
+    };
+    if advanced.is_none() {
+        api_error(ctx, "sgs_IterAdvance: not an iterator");
+        return -1;
+    }
+    c_int::from(iterator_entry(&var).is_some())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn sgs_IterPushData(
+    ctx: *mut Context,
+    var: Variable,
+    key: c_int,
+    value: c_int,
+) {
+    let (key_bytes, item) = iterator_entry(&var).unwrap_or((Vec::new(), Variable::NULL));
+    if key != 0 {
+        push_owned(ctx, crate::context::new_string(&key_bytes));
+    }
+    if value != 0 {
+        acquire(&item);
+        push_owned(ctx, item);
+    }
+}

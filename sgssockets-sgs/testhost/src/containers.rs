@@ -10,6 +10,8 @@ use crate::types::{ObjInterface, VarObj, Variable};
 pub static ARRAY_IFACE: ObjInterface = plain_iface(c"array");
 /// Interface of host dicts (`typeof` "dict").
 pub static DICT_IFACE: ObjInterface = plain_iface(c"dict");
+/// Interface of host dict iterators (`sgs_PushIterator` of a dict).
+pub static ITERATOR_IFACE: ObjInterface = plain_iface(c"dict_iterator");
 
 const fn plain_iface(name: &'static std::ffi::CStr) -> ObjInterface {
     ObjInterface {
@@ -33,6 +35,14 @@ const fn plain_iface(name: &'static std::ffi::CStr) -> ObjInterface {
 pub type ArrayData = Vec<Variable>;
 /// The entries of a dict, in insertion order.
 pub type DictData = Vec<(Vec<u8>, Variable)>;
+
+/// Where an iterator stands in the dict it holds a reference to: `None` before the first
+/// `sgs_IterAdvance`, then the entry index (entries are read live, as the VM does).
+#[derive(Debug)]
+pub struct IteratorData {
+    pub dict: Variable,
+    pub position: Option<usize>,
+}
 
 /// A host interface pointer, as stored in objects.
 pub fn iface_mut(iface: &'static ObjInterface) -> *mut ObjInterface {
@@ -73,6 +83,30 @@ pub unsafe fn dict_of<'a>(obj: *mut VarObj) -> Option<&'a mut DictData> {
     unsafe {
         if std::ptr::eq((*obj).iface, &DICT_IFACE) {
             Some(&mut *(*obj).data.cast::<DictData>())
+        } else {
+            None
+        }
+    }
+}
+
+/// New iterator data over `dict` (holding a reference to it).
+pub fn iterator_data(dict: Variable) -> *mut c_void {
+    Box::into_raw(Box::new(IteratorData {
+        dict,
+        position: None,
+    }))
+    .cast()
+}
+
+/// The iterator behind an object, if it is a host dict iterator.
+///
+/// # Safety
+/// As [`array_of`].
+pub unsafe fn iterator_of<'a>(obj: *mut VarObj) -> Option<&'a mut IteratorData> {
+    // SAFETY: live object (contract); iterator data is a `Box<IteratorData>`.
+    unsafe {
+        if std::ptr::eq((*obj).iface, &ITERATOR_IFACE) {
+            Some(&mut *(*obj).data.cast::<IteratorData>())
         } else {
             None
         }

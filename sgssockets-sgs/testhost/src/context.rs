@@ -11,7 +11,9 @@ use std::alloc::{alloc, dealloc, Layout};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use crate::containers::{ArrayData, DictData, ARRAY_IFACE, DICT_IFACE};
+use crate::containers::{
+    ArrayData, DictData, IteratorData, ARRAY_IFACE, DICT_IFACE, ITERATOR_IFACE,
+};
 use crate::types::{
     IStr, ObjInterface, RawContext, VarData, VarObj, Variable, VT_OBJECT, VT_STRING,
 };
@@ -320,7 +322,10 @@ fn destroy_object(ctx: *mut Context, obj: *mut VarObj) {
 pub fn destruct_object(ctx: *mut Context, obj: *mut VarObj) {
     // SAFETY: `obj` is live (contract).
     let iface = unsafe { (*obj).iface };
-    if std::ptr::eq(iface, &ARRAY_IFACE) || std::ptr::eq(iface, &DICT_IFACE) {
+    if std::ptr::eq(iface, &ARRAY_IFACE)
+        || std::ptr::eq(iface, &DICT_IFACE)
+        || std::ptr::eq(iface, &ITERATOR_IFACE)
+    {
         free_container(ctx, obj);
     // SAFETY: interfaces are live statics.
     } else if let Some(destruct) = unsafe { (*iface).destruct } {
@@ -365,7 +370,7 @@ pub fn free_object(ctx: *mut Context, obj: *mut VarObj) {
     drop(unsafe { Box::from_raw(obj) });
 }
 
-/// Frees an array's or dict's data, releasing its items.
+/// Frees an array's, dict's or iterator's data, releasing what it holds.
 fn free_container(ctx: *mut Context, obj: *mut VarObj) {
     // SAFETY: `obj` is being destroyed; its data box is taken out exactly once.
     unsafe {
@@ -377,10 +382,13 @@ fn free_container(ctx: *mut Context, obj: *mut VarObj) {
             for item in *Box::from_raw(data.cast::<ArrayData>()) {
                 release(ctx, &item);
             }
-        } else {
+        } else if std::ptr::eq((*obj).iface, &DICT_IFACE) {
             for (_, item) in *Box::from_raw(data.cast::<DictData>()) {
                 release(ctx, &item);
             }
+        } else {
+            let iterator = *Box::from_raw(data.cast::<IteratorData>());
+            release(ctx, &iterator.dict);
         }
     }
 }

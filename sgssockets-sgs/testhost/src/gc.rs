@@ -12,7 +12,7 @@
 
 use std::ffi::c_int;
 
-use crate::containers::{array_of, dict_of};
+use crate::containers::{array_of, dict_of, iterator_of};
 use crate::context::{
     as_raw, destruct_object, free_object, protect, unprotect, with, Context, GcPhase,
 };
@@ -106,6 +106,7 @@ fn mark_object(ctx: *mut Context, obj: *mut VarObj) {
         array_of(obj)
             .map(|items| items.clone())
             .or_else(|| dict_of(obj).map(|entries| entries.iter().map(|(_, v)| *v).collect()))
+            .or_else(|| iterator_of(obj).map(|iterator| vec![iterator.dict]))
     };
     if let Some(items) = items {
         for item in &items {
