@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use sgssockets_test_support::certs::{Ca, Pem};
 use sgssockets_tests::{build_package, workspace_root};
 
 /// Longest a single script may run.
@@ -29,14 +30,15 @@ fn scripts() -> Vec<PathBuf> {
 }
 
 /// What one script run produced.
-struct Run {
-    success: bool,
-    output: String,
+#[derive(Debug)]
+pub struct Run {
+    pub success: bool,
+    pub output: String,
 }
 
 /// Runs `script` with the VM in `vm_dir`, the module found in `module_dir` (the working
 /// directory, where SGScript's `include` looks), killing it after [`SCRIPT_TIMEOUT`].
-fn run_script(vm_dir: &Path, module_dir: &Path, script: &Path) -> Run {
+fn run_script(vm_dir: &Path, module_dir: &Path, script: &Path, args: &[&str]) -> Run {
     let library_path = match std::env::var_os("LD_LIBRARY_PATH") {
         Some(old) => {
             let mut paths = vec![vm_dir.to_path_buf()];
@@ -45,8 +47,13 @@ fn run_script(vm_dir: &Path, module_dir: &Path, script: &Path) -> Run {
         }
         None => vm_dir.as_os_str().to_owned(),
     };
-    let mut child = Command::new(vm_dir.join("sgsvm"))
+    let mut command = Command::new(vm_dir.join("sgsvm"));
+    if !args.is_empty() {
+        command.arg("-p"); // the script's arguments follow it
+    }
+    let mut child = command
         .arg(script)
+        .args(args)
         .current_dir(module_dir)
         .env("LD_LIBRARY_PATH", library_path)
         .env("DYLD_LIBRARY_PATH", vm_dir)
@@ -127,6 +134,8 @@ fn sgs_scripts_pass_in_a_real_vm() {
         "the module was not built in {}",
         module_dir.display()
     );
+    let pki = TestPki::new();
+    pki.write_include(&module_dir);
     let mut failures = Vec::new();
     let mut total_checks = 0;
     for script in &scripts {
@@ -135,7 +144,7 @@ fn sgs_scripts_pass_in_a_real_vm() {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let run = run_script(&vm_dir, &module_dir, script);
+        let run = run_script(&vm_dir, &module_dir, script, &[]);
         match summary(&run.output) {
             Some((passed, 0))
                 if run.success
@@ -163,7 +172,7 @@ fn sgs_scripts_pass_in_a_real_vm() {
         .join("examples")
         .join("sgs")
         .join("udp_exchange.sgs");
-    let run = run_script(&vm_dir, &module_dir, &example);
+    let run = run_script(&vm_dir, &module_dir, &example, &[]);
     assert!(
         run.success
             && run.output.contains("bob got 'ping from alice'")
@@ -174,7 +183,59 @@ fn sgs_scripts_pass_in_a_real_vm() {
     );
     println!("sgs_scripts: examples/sgs/udp_exchange.sgs ran as documented");
     poller_server_echoes(&vm_dir, &module_dir);
+    tls_examples::run(&vm_dir, &module_dir, &pki);
 }
+
+/// The certificates the TLS scripts use, made at run time (no key is committed) and handed
+/// to the scripts as an include file, `sgss_test_certs.sgs`, written beside the module (the
+/// working directory of every run, where `include` looks).
+#[derive(Debug)]
+pub struct TestPki {
+    pub ca: Ca,
+    pub server: Pem,
+    other_ca: Ca,
+    client: Pem,
+    expired: Pem,
+}
+
+impl TestPki {
+    fn new() -> TestPki {
+        let ca = Ca::new("sgssockets test CA");
+        let server = ca.server(&["localhost", "127.0.0.1"]);
+        let client = ca.client("script client");
+        let expired = ca.server_valid(&["localhost"], 2001, 2002);
+        TestPki {
+            ca,
+            server,
+            other_ca: Ca::new("another CA"),
+            client,
+            expired,
+        }
+    }
+
+    fn write_include(&self, dir: &Path) {
+        let mut text = String::from("// Made by tests/sgs_scripts.rs for this run.\n");
+        for (name, pem) in [
+            ("TEST_CA", &self.ca.pem.cert),
+            ("OTHER_CA", &self.other_ca.pem.cert),
+            ("SERVER_CERT", &self.server.cert),
+            ("SERVER_KEY", &self.server.key),
+            ("CLIENT_CERT", &self.client.cert),
+            ("CLIENT_KEY", &self.client.key),
+            ("EXPIRED_CERT", &self.expired.cert),
+            ("EXPIRED_KEY", &self.expired.key),
+        ] {
+            let escaped = pem
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
+            text.push_str(&format!("global {name} = \"{escaped}\";\n"));
+        }
+        std::fs::write(dir.join("sgss_test_certs.sgs"), text).expect("writable module folder");
+    }
+}
+
+mod tls_examples;
 
 /// `examples/sgs/poller_server.sgs` (bounded to 20 s by its own argument) serves several
 /// clients at once, each several rounds, and reports what it served when it stops.

@@ -812,3 +812,60 @@ fn streams_and_configs_are_send_and_sync() {
     check::<ClientConfig>();
     check::<ServerConfig>();
 }
+
+/// `cipher_suites` limits and orders the suites; a name rustls does not offer is an error
+/// naming the option.
+#[test]
+fn cipher_suites_option() {
+    let ca = Ca::new("test CA");
+    let leaf = ca.server(&["localhost"]);
+    for suite in ["TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"] {
+        let config = ClientConfig::new(&ClientOptions {
+            roots: Roots::Pem(ca.pem.cert.clone()),
+            cipher_suites: vec![suite.to_owned()],
+            ..Default::default()
+        })
+        .unwrap();
+        let (client, server) = run(echo_server(server_config(&leaf)), |socket| {
+            let mut tls = handshake_client(&config, "localhost")(socket).unwrap();
+            let negotiated = tls.cipher_suite();
+            tls.close().unwrap();
+            negotiated
+        });
+        server.unwrap();
+        assert_eq!(client, Some(suite));
+    }
+    // The server's list too: no suite in common is a failed handshake on both sides.
+    let server = ServerConfig::new(&ServerOptions {
+        cert: leaf.cert.clone(),
+        key: leaf.key.clone(),
+        cipher_suites: vec!["TLS_AES_256_GCM_SHA384".to_owned()],
+        ..Default::default()
+    })
+    .unwrap();
+    let client = ClientConfig::new(&ClientOptions {
+        roots: Roots::Pem(ca.pem.cert.clone()),
+        cipher_suites: vec!["TLS_AES_128_GCM_SHA256".to_owned()],
+        ..Default::default()
+    })
+    .unwrap();
+    let (client, server) = run(
+        move |socket| TlsStream::server(socket, &server)?.handshake(),
+        |socket| handshake_client(&client, "localhost")(socket).map(|_| ()),
+    );
+    assert_code(&client.unwrap_err(), sgssockets_core::tls::EPROTO);
+    assert_code(&server.unwrap_err(), sgssockets_core::tls::EPROTO);
+
+    let err = ClientConfig::new(&ClientOptions {
+        cipher_suites: vec!["TLS_NULL_WITH_NULL_NULL".to_owned()],
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert_code(&err, errno::EINVAL);
+    assert!(
+        err.message().starts_with(
+            "cipher_suites: unknown or unsupported cipher suite 'TLS_NULL_WITH_NULL_NULL'"
+        ),
+        "{err}"
+    );
+}

@@ -242,7 +242,12 @@ fn options_are_strict() {
         (
             "socket_tls_client_context",
             host.dict(&[("alpn", &host.array(&[&host.str("")]))]),
-            "option 'alpn' must be an array",
+            "alpn: each protocol name must be 1 to 255 bytes long",
+        ),
+        (
+            "socket_tls_client_context",
+            host.dict(&[("cipher_suites", &host.array(&[&host.str("TLS_NOPE")]))]),
+            "cipher_suites: unknown or unsupported cipher suite 'TLS_NOPE'",
         ),
         (
             "socket_tls_server_context",

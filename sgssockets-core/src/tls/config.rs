@@ -69,6 +69,9 @@ pub struct ClientOptions {
     /// Accept any server certificate and any name. **Insecure**: anyone on the path can
     /// read and change the traffic. The handshake signatures are still checked.
     pub insecure_skip_verify: bool,
+    /// The cipher suites allowed, by IANA name (`"TLS_AES_128_GCM_SHA256"`), in order of
+    /// preference; empty for rustls's defaults (every suite of the ring provider).
+    pub cipher_suites: Vec<String>,
 }
 
 impl fmt::Debug for ClientOptions {
@@ -79,6 +82,7 @@ impl fmt::Debug for ClientOptions {
             .field("client_cert", &self.client_cert.as_ref().map(|c| c.len()))
             .field("client_key", &self.client_key.as_ref().map(|_| "<secret>"))
             .field("insecure_skip_verify", &self.insecure_skip_verify)
+            .field("cipher_suites", &self.cipher_suites)
             .finish()
     }
 }
@@ -95,6 +99,9 @@ pub struct ServerOptions {
     pub alpn: Vec<Vec<u8>>,
     /// Require a client certificate issued by one of these CAs (PEM).
     pub client_ca: Option<String>,
+    /// The cipher suites allowed, by IANA name, in order of preference (empty: the
+    /// defaults). See [`ClientOptions::cipher_suites`].
+    pub cipher_suites: Vec<String>,
 }
 
 impl fmt::Debug for ServerOptions {
@@ -104,6 +111,7 @@ impl fmt::Debug for ServerOptions {
             .field("key", &"<secret>")
             .field("alpn", &AlpnList(&self.alpn))
             .field("client_ca", &self.client_ca.as_ref().map(|c| c.len()))
+            .field("cipher_suites", &self.cipher_suites)
             .finish()
     }
 }
@@ -290,6 +298,33 @@ impl ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
+/// The provider, or a copy allowing only `names` (IANA names, in that order).
+fn provider_with_suites(operation: &'static str, names: &[String]) -> Result<Arc<CryptoProvider>> {
+    let provider = provider();
+    if names.is_empty() {
+        return Ok(provider);
+    }
+    let mut suites = Vec::with_capacity(names.len());
+    for name in names {
+        let suite = provider
+            .cipher_suites
+            .iter()
+            .find(|suite| super::iana_name(suite.suite()) == Some(name.as_str()))
+            .ok_or_else(|| {
+                bad_option(
+                    operation,
+                    "cipher_suites",
+                    format!("unknown or unsupported cipher suite '{name}'"),
+                )
+            })?;
+        suites.push(*suite);
+    }
+    Ok(Arc::new(CryptoProvider {
+        cipher_suites: suites,
+        ..(*provider).clone()
+    }))
+}
+
 fn check_alpn(operation: &'static str, alpn: &[Vec<u8>]) -> Result<()> {
     if alpn.iter().any(|p| p.is_empty() || p.len() > 255) {
         return Err(bad_option(
@@ -307,10 +342,10 @@ impl ClientConfig {
     pub fn new(options: &ClientOptions) -> Result<ClientConfig> {
         const OP: &str = CLIENT_OP;
         check_alpn(OP, &options.alpn)?;
-        let provider = provider();
+        let provider = provider_with_suites(OP, &options.cipher_suites)?;
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|err| Error::invalid_input(OP, err.to_string()))?;
+            .map_err(|err| bad_option(OP, "cipher_suites", err))?;
         let builder = if options.insecure_skip_verify {
             builder
                 .dangerous()
@@ -397,10 +432,10 @@ impl ServerConfig {
         }
         let chain = certificates(OP, "cert", &options.cert)?;
         let key = private_key(OP, "key", &options.key)?;
-        let provider = provider();
+        let provider = provider_with_suites(OP, &options.cipher_suites)?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|err| Error::invalid_input(OP, err.to_string()))?;
+            .map_err(|err| bad_option(OP, "cipher_suites", err))?;
         let builder = match &options.client_ca {
             None => builder.with_no_client_auth(),
             Some(pem) => {

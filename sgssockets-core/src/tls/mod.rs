@@ -53,6 +53,19 @@ pub const ECONNRESET: i32 = libc::ECONNRESET;
 #[cfg(windows)]
 pub const ECONNRESET: i32 = 10054;
 
+/// A cipher suite's IANA name (rustls spells the TLS 1.3 suites `TLS13_...`; IANA, and
+/// this crate, `TLS_...`).
+pub(crate) fn iana_name(suite: rustls::CipherSuite) -> Option<&'static str> {
+    Some(match suite.as_str()? {
+        "TLS13_AES_128_GCM_SHA256" => "TLS_AES_128_GCM_SHA256",
+        "TLS13_AES_256_GCM_SHA384" => "TLS_AES_256_GCM_SHA384",
+        "TLS13_CHACHA20_POLY1305_SHA256" => "TLS_CHACHA20_POLY1305_SHA256",
+        "TLS13_AES_128_CCM_SHA256" => "TLS_AES_128_CCM_SHA256",
+        "TLS13_AES_128_CCM_8_SHA256" => "TLS_AES_128_CCM_8_SHA256",
+        other => other,
+    })
+}
+
 /// A TLS failure: `EPROTO` with rustls's reason.
 pub(crate) fn protocol_error(operation: &'static str, err: &rustls::Error) -> Error {
     Error::coded(operation, EPROTO, err.to_string())

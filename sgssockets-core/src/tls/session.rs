@@ -243,17 +243,7 @@ impl TlsSession {
     /// The negotiated cipher suite's IANA name, e.g. `"TLS_AES_128_GCM_SHA256"` or
     /// `"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"` (`None` before the handshake).
     pub fn cipher_suite(&self) -> Option<&'static str> {
-        let suite = self.conn.negotiated_cipher_suite()?.suite();
-        let name = suite.as_str()?;
-        // rustls spells the TLS 1.3 suites "TLS13_..."; IANA says "TLS_...".
-        Some(match name {
-            "TLS13_AES_128_GCM_SHA256" => "TLS_AES_128_GCM_SHA256",
-            "TLS13_AES_256_GCM_SHA384" => "TLS_AES_256_GCM_SHA384",
-            "TLS13_CHACHA20_POLY1305_SHA256" => "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS13_AES_128_CCM_SHA256" => "TLS_AES_128_CCM_SHA256",
-            "TLS13_AES_128_CCM_8_SHA256" => "TLS_AES_128_CCM_8_SHA256",
-            other => other,
-        })
+        super::iana_name(self.conn.negotiated_cipher_suite()?.suite())
     }
 
     /// The ALPN protocol both sides chose (`None` before the handshake, or when they have

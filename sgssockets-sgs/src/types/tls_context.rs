@@ -85,7 +85,8 @@ pub fn socket_tls_client_context(ctx: &Ctx<'_>) -> Outcome<TlsContextObject> {
                     }
                 };
             }
-            "alpn" => options.alpn = alpn_option(ctx, OP, item)?,
+            "alpn" => options.alpn = strings_option(ctx, OP, name, item)?,
+            "cipher_suites" => options.cipher_suites = suites_option(ctx, OP, item)?,
             "client_cert" => options.client_cert = Some(text_option(ctx, OP, name, item)?),
             "client_key" => options.client_key = Some(text_option(ctx, OP, name, item)?),
             "insecure_skip_verify" => {
@@ -107,7 +108,8 @@ pub fn socket_tls_server_context(ctx: &Ctx<'_>) -> Outcome<TlsContextObject> {
         match name {
             "cert" => options.cert = text_option(ctx, OP, name, item)?,
             "key" => options.key = text_option(ctx, OP, name, item)?,
-            "alpn" => options.alpn = alpn_option(ctx, OP, item)?,
+            "alpn" => options.alpn = strings_option(ctx, OP, name, item)?,
+            "cipher_suites" => options.cipher_suites = suites_option(ctx, OP, item)?,
             "client_ca" => options.client_ca = Some(text_option(ctx, OP, name, item)?),
             _ => return Err(unknown_option(OP, name)),
         }
@@ -157,26 +159,36 @@ fn bool_option(ctx: &Ctx<'_>, operation: &'static str, name: &str, item: i32) ->
     }
 }
 
-/// `alpn`: an array of non-empty strings.
-fn alpn_option(ctx: &Ctx<'_>, operation: &'static str, item: i32) -> Outcome<Vec<Vec<u8>>> {
+/// An array of strings (`alpn`, `cipher_suites`), copied. Core checks the items' contents.
+fn strings_option(
+    ctx: &Ctx<'_>,
+    operation: &'static str,
+    name: &str,
+    item: i32,
+) -> Outcome<Vec<Vec<u8>>> {
     let bad = || {
         Failure::invalid(
             operation,
-            "option 'alpn' must be an array of non-empty strings of at most 255 bytes",
+            format!("option '{name}' must be an array of strings"),
         )
     };
     let array = ctx.variable_at(item);
     let len = ctx.array_len(&array).ok_or_else(bad)?;
-    let mut protocols = Vec::with_capacity(len);
-    for index in 0..len {
-        let value = ctx.array_item(&array, index).ok_or_else(bad)?;
-        let bytes = ctx.variable_bytes(value.variable()).ok_or_else(bad)?;
-        if bytes.is_empty() || bytes.len() > 255 {
-            return Err(bad());
-        }
-        protocols.push(bytes);
-    }
-    Ok(protocols)
+    (0..len)
+        .map(|index| {
+            let value = ctx.array_item(&array, index).ok_or_else(bad)?;
+            ctx.variable_bytes(value.variable()).ok_or_else(bad)
+        })
+        .collect()
+}
+
+/// `cipher_suites`: IANA names.
+fn suites_option(ctx: &Ctx<'_>, operation: &'static str, item: i32) -> Outcome<Vec<String>> {
+    let names = strings_option(ctx, operation, "cipher_suites", item)?;
+    Ok(names
+        .into_iter()
+        .map(|name| String::from_utf8_lossy(&name).into_owned())
+        .collect())
 }
 
 /// Core's configuration error (bad PEM, an unusable key) as a warning: its text starts
