@@ -123,7 +123,7 @@ fn recv_into(
     flags: i32,
 ) -> io::Result<usize> {
     let room = buf.len();
-    socket.recv_with_flags(buf, flags).map(|len| len.min(room))
+    sys::recv(socket, buf, flags).map(|len| len.min(room))
 }
 
 /// recvfrom(2) into `buf`, with the count capped like [`recv_into`].
@@ -265,14 +265,10 @@ impl Socket {
     pub fn try_from_socket2(
         inner: socket2::Socket,
     ) -> std::result::Result<Socket, (Error, Option<socket2::Socket>)> {
-        let described = inner
-            .local_addr()
-            .map(|addr| i32::from(addr.family()))
-            .during("getsockname")
-            .and_then(|family| {
-                let socket_type = inner.r#type().during("getsockopt(SO_TYPE)")?;
-                Ok((family, i32::from(socket_type)))
-            });
+        let described = sys::socket_family(&inner).and_then(|family| {
+            let socket_type = inner.r#type().during("getsockopt(SO_TYPE)")?;
+            Ok((family, i32::from(socket_type)))
+        });
         let (family, socket_type) = match described {
             Ok(described) => described,
             Err(err) => return Err((err, Some(inner))),
@@ -361,14 +357,14 @@ impl Socket {
                 // A blocking call that waited (about) its timeout and got EWOULDBLOCK timed
                 // out; one that failed at once was asked not to wait (MSG_DONTWAIT).
                 (Some(timeout), Some(started)) => {
-                    err.kind() == io::ErrorKind::WouldBlock
+                    sys::is_timeout_error(&err)
                         && !self.remembered_nonblocking()
                         && started.elapsed() >= timeout / 2
                 }
                 _ => false,
             };
             if ran_out {
-                timed_out(operation, direction, timeout.unwrap_or_default(), &err)
+                timed_out(operation, direction, timeout.unwrap_or_default())
             } else {
                 Error::os(operation, err)
             }
@@ -516,8 +512,7 @@ impl Socket {
             if let Some(timeout) = timeout {
                 let left = timeout.saturating_sub(started.elapsed());
                 if left.is_zero() {
-                    let err = io::Error::from_raw_os_error(crate::errno::EWOULDBLOCK);
-                    break Err(timed_out(OP, Direction::Send, timeout, &err));
+                    break Err(timed_out(OP, Direction::Send, timeout));
                 }
                 if again {
                     // One deadline for the whole call: each send gets only what is left.
@@ -536,12 +531,10 @@ impl Socket {
                     }
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock && !nonblocking => {
-                    match timeout {
-                        Some(timeout) => break Err(timed_out(OP, Direction::Send, timeout, &err)),
-                        None => break Err(Error::os(OP, err)),
-                    }
-                }
+                Err(err) if sys::is_timeout_error(&err) && !nonblocking => match timeout {
+                    Some(timeout) => break Err(timed_out(OP, Direction::Send, timeout)),
+                    None => break Err(Error::os(OP, err)),
+                },
                 Err(err) => break Err(Error::os(OP, err)),
             }
         };
@@ -969,19 +962,15 @@ impl Socket {
     }
 }
 
-/// The error of a call that ran into the socket's timeout: the platform's code
-/// (`EAGAIN`/`EWOULDBLOCK`), and a text that says it timed out.
-fn timed_out(
-    operation: &'static str,
-    direction: Direction,
-    timeout: Duration,
-    err: &io::Error,
-) -> Error {
+/// The error of a call that ran into the socket's timeout: `EWOULDBLOCK` on every
+/// platform (`EAGAIN` is the same code on Unix; Winsock's `WSAETIMEDOUT` for it becomes
+/// `WSAEWOULDBLOCK`), and a text that says it timed out.
+fn timed_out(operation: &'static str, direction: Direction, timeout: Duration) -> Error {
     let which = match direction {
         Direction::Recv => "receive",
         Direction::Send => "send",
     };
-    let code = err.raw_os_error().unwrap_or(crate::errno::EWOULDBLOCK);
+    let code = crate::errno::EWOULDBLOCK;
     Error::coded(
         operation,
         code,

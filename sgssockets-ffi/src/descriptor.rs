@@ -1,7 +1,7 @@
 //! Moving OS descriptors across the boundary: adopting a socket a C host already has, and
-//! handing a socket's descriptor back to the host. The only platform-specific code of the
-//! crate: the conversions between `int64_t` and the OS handle type (no system calls: core
-//! describes the adopted socket).
+//! handing a socket's descriptor back to the host. Its `os` module is the only
+//! platform-specific code of the crate: the conversions between `int64_t` and the OS handle
+//! types, a socket's and the poller's (no system calls: core describes the adopted socket).
 
 use std::mem::ManuallyDrop;
 
@@ -11,47 +11,75 @@ use crate::boundary::{ffi_boundary, to_box, try_box, try_out, try_ref};
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
 
+pub(crate) use os::poller_handle;
+
 /// The OS handle for a number from C, rejecting numbers that cannot be one.
 fn raw_from_c(fd: i64) -> Result<RawSocket, Failure> {
-    let invalid = || Failure::Invalid(format!("{fd} is not a socket descriptor"));
-    #[cfg(unix)]
-    let raw = RawSocket::try_from(fd).ok().filter(|raw| *raw >= 0);
-    #[cfg(windows)]
-    let raw = RawSocket::try_from(fd).ok();
-    raw.ok_or_else(invalid)
+    let raw = if fd < 0 {
+        None
+    } else {
+        RawSocket::try_from(fd).ok()
+    };
+    raw.ok_or_else(|| Failure::Invalid(format!("{fd} is not a socket descriptor")))
 }
 
-/// A socket2 view of `raw` that does not own it: dropping it never closes the descriptor.
-///
-/// # Safety
-/// `raw` is an open descriptor for as long as the view is used.
-unsafe fn borrowed(raw: RawSocket) -> ManuallyDrop<socket2::Socket> {
-    #[cfg(unix)]
-    {
-        use std::os::fd::FromRawFd;
+/// Unix: descriptors are C `int`s.
+#[cfg(unix)]
+mod os {
+    use std::mem::ManuallyDrop;
+    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
+
+    use sgssockets_core::{socket2, Poller, RawSocket};
+
+    /// A socket2 view of `raw` that does not own it: dropping it never closes the descriptor.
+    ///
+    /// # Safety
+    /// `raw` is an open descriptor for as long as the view is used.
+    pub(super) unsafe fn borrowed(raw: RawSocket) -> ManuallyDrop<socket2::Socket> {
         // SAFETY: `raw` is open (this function's contract) and not -1; `ManuallyDrop`
         // keeps the view from closing it, so ownership stays where it was.
         ManuallyDrop::new(unsafe { socket2::Socket::from_raw_fd(raw) })
     }
-    #[cfg(windows)]
-    {
-        use std::os::windows::io::FromRawSocket;
-        // SAFETY: as on Unix.
-        ManuallyDrop::new(unsafe { socket2::Socket::from_raw_socket(raw) })
+
+    /// The descriptor a socket2 socket owned, now owned by nobody in Rust.
+    pub(super) fn into_raw(socket: socket2::Socket) -> i64 {
+        i64::from(socket.into_raw_fd())
+    }
+
+    /// The poller's descriptor (epoll or kqueue) as a C integer.
+    pub(crate) fn poller_handle(poller: &Poller) -> i64 {
+        i64::from(poller.as_raw_fd())
     }
 }
 
-/// The descriptor a socket2 socket owned, now owned by nobody in Rust.
-fn into_raw(socket: socket2::Socket) -> i64 {
-    #[cfg(unix)]
-    {
-        use std::os::fd::IntoRawFd;
-        i64::from(socket.into_raw_fd())
+/// Windows: a `SOCKET` and the poller's completion port `HANDLE` are pointer-sized, but
+/// only their low 32 bits are ever used (kernel handles stay below 2^32 so 32-bit processes
+/// can share them), so they fit an `int64_t` exactly.
+#[cfg(windows)]
+mod os {
+    use std::mem::ManuallyDrop;
+    use std::os::windows::io::{AsRawHandle, FromRawSocket, IntoRawSocket};
+
+    use sgssockets_core::{socket2, Poller, RawSocket};
+
+    /// A socket2 view of `raw` that does not own it: dropping it never closes the handle.
+    ///
+    /// # Safety
+    /// `raw` is an open socket handle for as long as the view is used.
+    pub(super) unsafe fn borrowed(raw: RawSocket) -> ManuallyDrop<socket2::Socket> {
+        // SAFETY: `raw` is open (this function's contract); `ManuallyDrop` keeps the view
+        // from closing it, so ownership stays where it was.
+        ManuallyDrop::new(unsafe { socket2::Socket::from_raw_socket(raw) })
     }
-    #[cfg(windows)]
-    {
-        use std::os::windows::io::IntoRawSocket;
+
+    /// The handle a socket2 socket owned, now owned by nobody in Rust.
+    pub(super) fn into_raw(socket: socket2::Socket) -> i64 {
         socket.into_raw_socket() as i64
+    }
+
+    /// The poller's completion port handle as a C integer.
+    pub(crate) fn poller_handle(poller: &Poller) -> i64 {
+        poller.as_raw_handle() as usize as i64
     }
 }
 
@@ -82,7 +110,7 @@ pub unsafe extern "C" fn sgss_socket_from_descriptor(
         let raw = raw_from_c(fd)?;
         // SAFETY: the caller promises `fd` is an open socket descriptor it owns (this
         // function's contract); the view does not close it.
-        let view = unsafe { borrowed(raw) };
+        let view = unsafe { os::borrowed(raw) };
         // Core hands back a descriptor it cannot describe as a socket, still open: it stays
         // the caller's (forgetting the view leaves it untouched).
         let socket = match Socket::try_from_socket2(ManuallyDrop::into_inner(view)) {
@@ -125,7 +153,7 @@ pub unsafe extern "C" fn sgss_socket_into_descriptor(
         // Taken back only after the checks above, which leave the handle to the caller.
         let owned = try_box!(socket);
         let inner = socket2::Socket::try_from(*owned)?;
-        out.write(into_raw(inner));
+        out.write(os::into_raw(inner));
         Ok(())
     })
 }

@@ -515,23 +515,9 @@ pub unsafe extern "C" fn sgss_poller_descriptor(
     ffi_boundary!(err, {
         let handle = try_ref!(poller);
         let out = try_out!(out_fd);
-        out.write(os_handle(&handle.poller));
+        out.write(crate::descriptor::poller_handle(&handle.poller));
         Ok(())
     })
-}
-
-/// The poller's descriptor as a C integer.
-#[cfg(unix)]
-fn os_handle(poller: &Poller) -> i64 {
-    use std::os::fd::AsRawFd;
-    i64::from(poller.as_raw_fd())
-}
-
-/// The poller's completion port handle as a C integer.
-#[cfg(windows)]
-fn os_handle(poller: &Poller) -> i64 {
-    use std::os::windows::io::AsRawHandle;
-    poller.as_raw_handle() as usize as i64
 }
 
 /// Deprecated: use `sgss_poller_descriptor` (the same function under the name that follows

@@ -170,6 +170,15 @@ pub(crate) fn next_datagram_len(socket: &socket2::Socket, flags: i32) -> io::Res
     }
 }
 
+/// recv(2): a datagram longer than `buf` is truncated to it, never an error.
+pub(crate) fn recv(
+    socket: &socket2::Socket,
+    buf: &mut [MaybeUninit<u8>],
+    flags: i32,
+) -> io::Result<usize> {
+    socket.recv_with_flags(buf, flags)
+}
+
 /// recvfrom(2): a datagram longer than `buf` is truncated to it, never an error.
 pub(crate) fn recv_from(
     socket: &socket2::Socket,
@@ -177,6 +186,16 @@ pub(crate) fn recv_from(
     flags: i32,
 ) -> io::Result<(usize, SockAddr)> {
     socket.recv_from_with_flags(buf, flags)
+}
+
+/// The address family of an open socket, from getsockname(2), which answers for an
+/// unbound socket too; a descriptor that is not a socket gives `ENOTSOCK`.
+pub(crate) fn socket_family(socket: &socket2::Socket) -> crate::Result<i32> {
+    use crate::error::Context;
+    socket
+        .local_addr()
+        .map(|addr| i32::from(addr.family()))
+        .during("getsockname")
 }
 
 /// The errno closest to an `io::ErrorKind`, for errors that carry no OS code.
@@ -491,6 +510,12 @@ pub(crate) fn setsockopt_raw(
     } else {
         Ok(())
     }
+}
+
+/// Whether a blocking send or receive that failed may have run into the socket's own
+/// timeout (`SO_SNDTIMEO`/`SO_RCVTIMEO`): Unix reports that as `EAGAIN`/`EWOULDBLOCK`.
+pub(crate) fn is_timeout_error(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::WouldBlock
 }
 
 /// Whether a non-blocking connect(2) error only means "started, not finished yet".

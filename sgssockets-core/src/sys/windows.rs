@@ -1,14 +1,17 @@
 //! The Windows backend: Winsock values and the few calls socket2 does not wrap.
 //!
-//! Winsock's numbers are part of its ABI, so they are written out here rather than
-//! converted from the several integer types windows-sys gives them.
+//! Every number comes from windows-sys by its Winsock name; the ones windows-sys types as
+//! `u16` (`ADDRESS_FAMILY`) or `u32` (flags) are small and widened to the `i32` the rest of
+//! the crate uses.
 
 use std::io;
 use std::mem::MaybeUninit;
-use std::os::windows::io::{AsRawSocket, IntoRawSocket};
+use std::os::windows::io::{AsRawSocket, FromRawSocket, IntoRawSocket};
 
 use socket2::SockAddr;
 use windows_sys::Win32::Networking::WinSock;
+
+use crate::error::Context;
 
 /// The OS handle of a socket: a Winsock `SOCKET`.
 pub type RawSocket = std::os::windows::io::RawSocket;
@@ -21,26 +24,28 @@ pub(crate) fn raw_socket(socket: &socket2::Socket) -> RawSocket {
 /// The largest `SO_LINGER` time in seconds: `l_linger` is a `u_short` in Winsock.
 pub(crate) const MAX_LINGER_SECS: u64 = u16::MAX as u64;
 
-pub(crate) const AF_UNSPEC: i32 = 0;
-pub(crate) const AF_INET: i32 = 2;
-pub(crate) const AF_INET6: i32 = 23;
-pub(crate) const AF_UNIX: i32 = 1;
-pub(crate) const AF_IPX: i32 = 6;
-pub(crate) const SOCK_STREAM: i32 = 1;
-pub(crate) const SOCK_DGRAM: i32 = 2;
-pub(crate) const SOCK_RAW: i32 = 3;
-pub(crate) const SOCK_SEQPACKET: i32 = 5;
-pub(crate) const IPPROTO_TCP: i32 = 6;
-pub(crate) const IPPROTO_UDP: i32 = 17;
-pub(crate) const AI_PASSIVE: i32 = 1;
-pub(crate) const SHUT_RD: i32 = 0;
-pub(crate) const SHUT_WR: i32 = 1;
-pub(crate) const SHUT_RDWR: i32 = 2;
+pub(crate) const AF_UNSPEC: i32 = WinSock::AF_UNSPEC as i32;
+pub(crate) const AF_INET: i32 = WinSock::AF_INET as i32;
+pub(crate) const AF_INET6: i32 = WinSock::AF_INET6 as i32;
+pub(crate) const AF_UNIX: i32 = WinSock::AF_UNIX as i32;
+pub(crate) const AF_IPX: i32 = WinSock::AF_IPX as i32;
+pub(crate) const SOCK_STREAM: i32 = WinSock::SOCK_STREAM;
+pub(crate) const SOCK_DGRAM: i32 = WinSock::SOCK_DGRAM;
+pub(crate) const SOCK_RAW: i32 = WinSock::SOCK_RAW;
+pub(crate) const SOCK_SEQPACKET: i32 = WinSock::SOCK_SEQPACKET;
+pub(crate) const IPPROTO_TCP: i32 = WinSock::IPPROTO_TCP;
+pub(crate) const IPPROTO_UDP: i32 = WinSock::IPPROTO_UDP;
+pub(crate) const AI_PASSIVE: i32 = WinSock::AI_PASSIVE as i32;
+// Winsock calls them SD_RECEIVE, SD_SEND and SD_BOTH; the values are POSIX's.
+pub(crate) const SHUT_RD: i32 = WinSock::SD_RECEIVE;
+pub(crate) const SHUT_WR: i32 = WinSock::SD_SEND;
+pub(crate) const SHUT_RDWR: i32 = WinSock::SD_BOTH;
 
-pub(crate) const MSG_OOB: i32 = 1;
-pub(crate) const MSG_PEEK: i32 = 2;
-pub(crate) const MSG_DONTROUTE: i32 = 4;
-pub(crate) const MSG_WAITALL: i32 = 8;
+pub(crate) const MSG_OOB: i32 = WinSock::MSG_OOB;
+pub(crate) const MSG_PEEK: i32 = WinSock::MSG_PEEK;
+pub(crate) const MSG_DONTROUTE: i32 = WinSock::MSG_DONTROUTE;
+pub(crate) const MSG_WAITALL: i32 = WinSock::MSG_WAITALL;
+// Flags Winsock lacks are 0, so passing one changes nothing.
 pub(crate) const MSG_DONTWAIT: i32 = 0;
 pub(crate) const MSG_EOR: i32 = 0;
 pub(crate) const MSG_CONFIRM: i32 = 0;
@@ -52,13 +57,15 @@ pub(crate) const SEND_FLAGS: i32 = 0;
 
 /// Readiness bits for WSAPoll.
 pub(crate) mod poll_bits {
-    pub(crate) const READ: i16 = 0x0100; // POLLRDNORM
-    pub(crate) const WRITE: i16 = 0x0010; // POLLWRNORM
+    use windows_sys::Win32::Networking::WinSock;
+
+    pub(crate) const READ: i16 = WinSock::POLLRDNORM;
+    pub(crate) const WRITE: i16 = WinSock::POLLWRNORM;
     /// WSAPoll rejects POLLPRI; out-of-band data shows as POLLRDBAND.
-    pub(crate) const EXCEPT: i16 = 0x0200; // POLLRDBAND
-    pub(crate) const ERROR: i16 = 0x0001; // POLLERR
-    pub(crate) const HANGUP: i16 = 0x0002; // POLLHUP
-    pub(crate) const INVALID: i16 = 0x0004; // POLLNVAL
+    pub(crate) const EXCEPT: i16 = WinSock::POLLRDBAND;
+    pub(crate) const ERROR: i16 = WinSock::POLLERR;
+    pub(crate) const HANGUP: i16 = WinSock::POLLHUP;
+    pub(crate) const INVALID: i16 = WinSock::POLLNVAL;
 }
 
 /// One entry of a poll set.
@@ -149,8 +156,22 @@ pub(crate) fn next_datagram_len(socket: &socket2::Socket, flags: i32) -> io::Res
         Err(err) if err.raw_os_error() == Some(WinSock::WSAEMSGSIZE) => {}
         Err(err) => return Err(err),
     }
-    // On a datagram socket FIONREAD is the size of the first queued datagram.
+    // On a datagram socket FIONREAD is every queued datagram's bytes together: at least
+    // the first one's length, which is what the caller needs room for.
     bytes_available(socket)
+}
+
+/// recv: a datagram longer than `buf` is truncated to it, as on Unix (Winsock's
+/// `WSAEMSGSIZE` for it is not an error here).
+pub(crate) fn recv(
+    socket: &socket2::Socket,
+    buf: &mut [MaybeUninit<u8>],
+    flags: i32,
+) -> io::Result<usize> {
+    let room = buf.len();
+    let mut bufs = [socket2::MaybeUninitSlice::new(buf)];
+    let (len, recv_flags) = socket.recv_vectored_with_flags(&mut bufs, flags)?;
+    Ok(received(len, recv_flags, room))
 }
 
 /// recvfrom: a datagram longer than `buf` is truncated to it (WSAEMSGSIZE is not an error here).
@@ -159,9 +180,45 @@ pub(crate) fn recv_from(
     buf: &mut [MaybeUninit<u8>],
     flags: i32,
 ) -> io::Result<(usize, SockAddr)> {
+    let room = buf.len();
     let mut bufs = [socket2::MaybeUninitSlice::new(buf)];
-    let (len, _flags, addr) = socket.recv_from_vectored_with_flags(&mut bufs, flags)?;
-    Ok((len, addr))
+    let (len, recv_flags, addr) = socket.recv_from_vectored_with_flags(&mut bufs, flags)?;
+    Ok((received(len, recv_flags, room), addr))
+}
+
+/// The bytes a receive wrote: a truncated datagram filled the whole buffer (Winsock
+/// documents that, not the count it reports with `WSAEMSGSIZE`).
+fn received(len: usize, recv_flags: socket2::RecvFlags, room: usize) -> usize {
+    if recv_flags.is_truncated() {
+        room
+    } else {
+        len
+    }
+}
+
+/// The address family of an open socket. Winsock's getsockname fails on a socket that is
+/// not bound yet (`WSAEINVAL`), so the protocol information is asked instead
+/// (`SO_PROTOCOL_INFOW`); a handle that is not a socket gives `WSAENOTSOCK`.
+pub(crate) fn socket_family(socket: &socket2::Socket) -> crate::Result<i32> {
+    const OP: &str = "getsockopt(SO_PROTOCOL_INFOW)";
+    let mut info = WinSock::WSAPROTOCOL_INFOW::default();
+    // 628 bytes: the cast cannot truncate.
+    let mut len = std::mem::size_of::<WinSock::WSAPROTOCOL_INFOW>() as i32;
+    // SAFETY: `info` is a live, exclusively borrowed WSAPROTOCOL_INFOW of `len` bytes, and
+    // `len` is a live i32 Winsock updates to the length it wrote (never more than given).
+    let rc = unsafe {
+        WinSock::getsockopt(
+            socket.as_raw_socket() as WinSock::SOCKET,
+            WinSock::SOL_SOCKET,
+            WinSock::SO_PROTOCOL_INFOW,
+            std::ptr::from_mut(&mut info).cast::<u8>(),
+            &mut len,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error()).during(OP);
+    }
+    Ok(info.iAddressFamily)
 }
 
 /// The WSA code closest to an `io::ErrorKind`, for errors that carry no OS code.
@@ -170,6 +227,7 @@ pub(crate) fn code_for_kind(kind: io::ErrorKind) -> i32 {
         io::ErrorKind::WouldBlock => WinSock::WSAEWOULDBLOCK,
         io::ErrorKind::TimedOut => WinSock::WSAETIMEDOUT,
         io::ErrorKind::Interrupted => WinSock::WSAEINTR,
+        io::ErrorKind::OutOfMemory => WinSock::WSA_NOT_ENOUGH_MEMORY,
         io::ErrorKind::Unsupported => WinSock::WSAEOPNOTSUPP,
         _ => WinSock::WSAEINVAL,
     }
@@ -177,53 +235,57 @@ pub(crate) fn code_for_kind(kind: io::ErrorKind) -> i32 {
 
 /// The platform's error codes by name: Winsock's `WSAE*` values for the POSIX names.
 pub(crate) mod errno {
-    pub(crate) const EBADF: i32 = 10009;
-    pub(crate) const EINVAL: i32 = 10022;
-    pub(crate) const EINTR: i32 = 10004;
-    /// `ERROR_ALREADY_EXISTS`: Winsock has no `EEXIST`.
-    pub(crate) const EEXIST: i32 = 183;
-    /// `ERROR_NOT_FOUND`: Winsock has no `ENOENT`.
-    pub(crate) const ENOENT: i32 = 1168;
-    pub(crate) const ETIMEDOUT: i32 = 10060;
-    pub(crate) const ENOTSOCK: i32 = 10038;
-    pub(crate) const EWOULDBLOCK: i32 = 10035;
+    use windows_sys::Win32::Foundation;
+    use windows_sys::Win32::Networking::WinSock;
 
-    /// Every name `errno_by_name` knows, with its value here. Winsock has no `ENFILE`
-    /// (its nearest is `WSAEMFILE`) and reports a broken pipe as `WSAESHUTDOWN`.
+    pub(crate) const EBADF: i32 = WinSock::WSAEBADF;
+    pub(crate) const EINVAL: i32 = WinSock::WSAEINVAL;
+    pub(crate) const EINTR: i32 = WinSock::WSAEINTR;
+    /// `ERROR_ALREADY_EXISTS`: Winsock has no `EEXIST`.
+    pub(crate) const EEXIST: i32 = Foundation::ERROR_ALREADY_EXISTS as i32;
+    /// `ERROR_NOT_FOUND`: Winsock has no `ENOENT`.
+    pub(crate) const ENOENT: i32 = Foundation::ERROR_NOT_FOUND as i32;
+    pub(crate) const ETIMEDOUT: i32 = WinSock::WSAETIMEDOUT;
+    pub(crate) const ENOTSOCK: i32 = WinSock::WSAENOTSOCK;
+    pub(crate) const EWOULDBLOCK: i32 = WinSock::WSAEWOULDBLOCK;
+
+    /// Every name `errno_by_name` knows, with its value here. Winsock has no `EAGAIN`
+    /// (`WSAEWOULDBLOCK` is both) and no `ENFILE` (its nearest is `WSAEMFILE`), and it
+    /// reports a broken pipe as `WSAESHUTDOWN`.
     pub(crate) const TABLE: &[(&str, i32)] = &[
-        ("EACCES", 10013),
-        ("EADDRINUSE", 10048),
-        ("EADDRNOTAVAIL", 10049),
-        ("EAFNOSUPPORT", 10047),
-        ("EAGAIN", 10035),
-        ("EALREADY", 10037),
-        ("EBADF", 10009),
-        ("ECONNABORTED", 10053),
-        ("ECONNREFUSED", 10061),
-        ("ECONNRESET", 10054),
-        ("EDESTADDRREQ", 10039),
-        ("EHOSTUNREACH", 10065),
-        ("EINPROGRESS", 10036),
-        ("EINTR", 10004),
-        ("EINVAL", 10022),
-        ("EISCONN", 10056),
-        ("ELOOP", 10062),
-        ("EMFILE", 10024),
-        ("EMSGSIZE", 10040),
-        ("ENETDOWN", 10050),
-        ("ENETRESET", 10052),
-        ("ENETUNREACH", 10051),
-        ("ENFILE", 10024),
-        ("ENOBUFS", 10055),
-        ("ENOPROTOOPT", 10042),
-        ("ENOTCONN", 10057),
-        ("ENOTSOCK", 10038),
-        ("EOPNOTSUPP", 10045),
-        ("EPIPE", 10058),
-        ("EPROTONOSUPPORT", 10043),
-        ("EPROTOTYPE", 10041),
-        ("ETIMEDOUT", 10060),
-        ("EWOULDBLOCK", 10035),
+        ("EACCES", WinSock::WSAEACCES),
+        ("EADDRINUSE", WinSock::WSAEADDRINUSE),
+        ("EADDRNOTAVAIL", WinSock::WSAEADDRNOTAVAIL),
+        ("EAFNOSUPPORT", WinSock::WSAEAFNOSUPPORT),
+        ("EAGAIN", WinSock::WSAEWOULDBLOCK),
+        ("EALREADY", WinSock::WSAEALREADY),
+        ("EBADF", WinSock::WSAEBADF),
+        ("ECONNABORTED", WinSock::WSAECONNABORTED),
+        ("ECONNREFUSED", WinSock::WSAECONNREFUSED),
+        ("ECONNRESET", WinSock::WSAECONNRESET),
+        ("EDESTADDRREQ", WinSock::WSAEDESTADDRREQ),
+        ("EHOSTUNREACH", WinSock::WSAEHOSTUNREACH),
+        ("EINPROGRESS", WinSock::WSAEINPROGRESS),
+        ("EINTR", WinSock::WSAEINTR),
+        ("EINVAL", WinSock::WSAEINVAL),
+        ("EISCONN", WinSock::WSAEISCONN),
+        ("ELOOP", WinSock::WSAELOOP),
+        ("EMFILE", WinSock::WSAEMFILE),
+        ("EMSGSIZE", WinSock::WSAEMSGSIZE),
+        ("ENETDOWN", WinSock::WSAENETDOWN),
+        ("ENETRESET", WinSock::WSAENETRESET),
+        ("ENETUNREACH", WinSock::WSAENETUNREACH),
+        ("ENFILE", WinSock::WSAEMFILE),
+        ("ENOBUFS", WinSock::WSAENOBUFS),
+        ("ENOPROTOOPT", WinSock::WSAENOPROTOOPT),
+        ("ENOTCONN", WinSock::WSAENOTCONN),
+        ("ENOTSOCK", WinSock::WSAENOTSOCK),
+        ("EOPNOTSUPP", WinSock::WSAEOPNOTSUPP),
+        ("EPIPE", WinSock::WSAESHUTDOWN),
+        ("EPROTONOSUPPORT", WinSock::WSAEPROTONOSUPPORT),
+        ("EPROTOTYPE", WinSock::WSAEPROTOTYPE),
+        ("ETIMEDOUT", WinSock::WSAETIMEDOUT),
+        ("EWOULDBLOCK", WinSock::WSAEWOULDBLOCK),
     ];
 }
 
@@ -286,44 +348,45 @@ impl crate::Socket {
     }
 }
 
-// Option levels and names for the generic getsockopt/setsockopt calls, with Winsock's
-// values (ws2def.h, ws2ipdef.h). Windows has no SO_REUSEPORT.
+// Option levels and names for the generic getsockopt/setsockopt calls, and getnameinfo's
+// flags, with Winsock's values (ws2def.h, ws2ipdef.h, ws2tcpip.h). Windows has no
+// SO_REUSEPORT.
 const OPTION_CONSTANTS_ALL: &[(&str, i32)] = &[
-    ("SOL_SOCKET", 0xffff),
-    ("IPPROTO_IP", 0),
-    ("IPPROTO_IPV6", 41),
-    ("SO_BROADCAST", 0x0020),
-    ("SO_ERROR", 0x1007),
-    ("SO_KEEPALIVE", 0x0008),
-    ("SO_LINGER", 0x0080),
-    ("SO_RCVBUF", 0x1002),
-    ("SO_RCVTIMEO", 0x1006),
-    ("SO_REUSEADDR", 0x0004),
-    ("SO_SNDBUF", 0x1001),
-    ("SO_SNDTIMEO", 0x1005),
-    ("SO_TYPE", 0x1008),
-    ("TCP_NODELAY", 1),
-    ("TCP_KEEPIDLE", 3),
-    ("TCP_KEEPINTVL", 17),
-    ("TCP_KEEPCNT", 16),
-    ("IP_TTL", 4),
-    ("IP_MULTICAST_IF", 9),
-    ("IP_MULTICAST_TTL", 10),
-    ("IP_MULTICAST_LOOP", 11),
-    ("IP_ADD_MEMBERSHIP", 12),
-    ("IP_DROP_MEMBERSHIP", 13),
-    ("IPV6_V6ONLY", 27),
-    ("IPV6_UNICAST_HOPS", 4),
-    ("IPV6_MULTICAST_IF", 9),
-    ("IPV6_MULTICAST_HOPS", 10),
-    ("IPV6_MULTICAST_LOOP", 11),
-    ("IPV6_JOIN_GROUP", 12),
-    ("IPV6_LEAVE_GROUP", 13),
-    ("NI_NOFQDN", 0x01),
-    ("NI_NUMERICHOST", 0x02),
-    ("NI_NAMEREQD", 0x04),
-    ("NI_NUMERICSERV", 0x08),
-    ("NI_DGRAM", 0x10),
+    ("SOL_SOCKET", WinSock::SOL_SOCKET),
+    ("IPPROTO_IP", WinSock::IPPROTO_IP),
+    ("IPPROTO_IPV6", WinSock::IPPROTO_IPV6),
+    ("SO_BROADCAST", WinSock::SO_BROADCAST),
+    ("SO_ERROR", WinSock::SO_ERROR),
+    ("SO_KEEPALIVE", WinSock::SO_KEEPALIVE),
+    ("SO_LINGER", WinSock::SO_LINGER),
+    ("SO_RCVBUF", WinSock::SO_RCVBUF),
+    ("SO_RCVTIMEO", WinSock::SO_RCVTIMEO),
+    ("SO_REUSEADDR", WinSock::SO_REUSEADDR),
+    ("SO_SNDBUF", WinSock::SO_SNDBUF),
+    ("SO_SNDTIMEO", WinSock::SO_SNDTIMEO),
+    ("SO_TYPE", WinSock::SO_TYPE),
+    ("TCP_NODELAY", WinSock::TCP_NODELAY),
+    ("TCP_KEEPIDLE", WinSock::TCP_KEEPIDLE),
+    ("TCP_KEEPINTVL", WinSock::TCP_KEEPINTVL),
+    ("TCP_KEEPCNT", WinSock::TCP_KEEPCNT),
+    ("IP_TTL", WinSock::IP_TTL),
+    ("IP_MULTICAST_IF", WinSock::IP_MULTICAST_IF),
+    ("IP_MULTICAST_TTL", WinSock::IP_MULTICAST_TTL),
+    ("IP_MULTICAST_LOOP", WinSock::IP_MULTICAST_LOOP),
+    ("IP_ADD_MEMBERSHIP", WinSock::IP_ADD_MEMBERSHIP),
+    ("IP_DROP_MEMBERSHIP", WinSock::IP_DROP_MEMBERSHIP),
+    ("IPV6_V6ONLY", WinSock::IPV6_V6ONLY),
+    ("IPV6_UNICAST_HOPS", WinSock::IPV6_UNICAST_HOPS),
+    ("IPV6_MULTICAST_IF", WinSock::IPV6_MULTICAST_IF),
+    ("IPV6_MULTICAST_HOPS", WinSock::IPV6_MULTICAST_HOPS),
+    ("IPV6_MULTICAST_LOOP", WinSock::IPV6_MULTICAST_LOOP),
+    ("IPV6_JOIN_GROUP", WinSock::IPV6_JOIN_GROUP),
+    ("IPV6_LEAVE_GROUP", WinSock::IPV6_LEAVE_GROUP),
+    ("NI_NOFQDN", WinSock::NI_NOFQDN as i32),
+    ("NI_NUMERICHOST", WinSock::NI_NUMERICHOST as i32),
+    ("NI_NAMEREQD", WinSock::NI_NAMEREQD as i32),
+    ("NI_NUMERICSERV", WinSock::NI_NUMERICSERV as i32),
+    ("NI_DGRAM", WinSock::NI_DGRAM as i32),
 ];
 
 /// Every option level and name this platform has.
@@ -382,6 +445,14 @@ pub(crate) fn setsockopt_raw(
     }
 }
 
+/// Whether a blocking send or receive that failed may have run into the socket's own
+/// timeout (`SO_SNDTIMEO`/`SO_RCVTIMEO`): Winsock reports that as `WSAETIMEDOUT`, and a
+/// non-blocking call that cannot proceed as `WSAEWOULDBLOCK`. (After a timed-out call
+/// Winsock leaves the connection in an indeterminate state: closing it is the safe course.)
+pub(crate) fn is_timeout_error(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::WouldBlock || err.raw_os_error() == Some(WinSock::WSAETIMEDOUT)
+}
+
 /// Whether a non-blocking connect error only means "started, not finished yet".
 pub(crate) fn connect_in_progress(err: &io::Error) -> bool {
     matches!(
@@ -390,17 +461,36 @@ pub(crate) fn connect_in_progress(err: &io::Error) -> bool {
     )
 }
 
-/// A duplicate of handle `raw` (WSADuplicateSocketW, not inheritable); the caller keeps
+/// A duplicate of handle `raw` (WSADuplicateSocketW for this process, then WSASocketW,
+/// overlapped and not inheritable, as socket2 and std make sockets); the caller keeps
 /// `raw`. `WSAENOTSOCK` if `raw` is not an open socket.
 pub(crate) fn duplicate(raw: RawSocket) -> io::Result<socket2::Socket> {
-    if raw == WinSock::INVALID_SOCKET as RawSocket {
-        return Err(io::Error::from_raw_os_error(WinSock::WSAENOTSOCK));
+    let mut info = WinSock::WSAPROTOCOL_INFOW::default();
+    // SAFETY: `raw` is only a number to WSADuplicateSocketW, which checks it (WSAENOTSOCK
+    // for anything that is not an open socket) and neither changes nor closes it; it
+    // writes one WSAPROTOCOL_INFOW into `info`, which is live and exclusively borrowed.
+    let rc = unsafe {
+        WinSock::WSADuplicateSocketW(raw as WinSock::SOCKET, std::process::id(), &mut info)
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
     }
-    // SAFETY: the borrow lives only for the duplicate call below, which hands the handle
-    // to WSADuplicateSocketW: that validates it (WSAENOTSOCK for anything that is not an
-    // open socket) and neither changes nor closes it.
-    let borrowed = unsafe { std::os::windows::io::BorrowedSocket::borrow_raw(raw) };
-    Ok(socket2::Socket::from(borrowed.try_clone_to_owned()?))
+    // SAFETY: `info` is the description WSADuplicateSocketW just wrote, read-only here.
+    let dup = unsafe {
+        WinSock::WSASocketW(
+            info.iAddressFamily,
+            info.iSocketType,
+            info.iProtocol,
+            &info,
+            0,
+            WinSock::WSA_FLAG_OVERLAPPED | WinSock::WSA_FLAG_NO_HANDLE_INHERIT,
+        )
+    };
+    if dup == WinSock::INVALID_SOCKET {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `dup` was just created by WSASocketW and is owned by nobody else.
+    Ok(unsafe { socket2::Socket::from_raw_socket(dup as RawSocket) })
 }
 
 /// Gives up ownership of the handle without closing it.
