@@ -64,7 +64,18 @@ mod imp {
     }
 
     pub fn main() {
-        let full = std::env::args().any(|arg| arg == "--bench");
+        // One plain rustls transfer of N MiB, for a side-by-side run with another program
+        // (benches/sgs/tls_bulk.sh): prints "rustls_bulk_seconds WALL CPU".
+        let args: Vec<String> = std::env::args().collect();
+        if let Some(at) = args.iter().position(|arg| arg == "--rustls-bulk-once") {
+            let mib: usize = args.get(at + 1).and_then(|n| n.parse().ok()).unwrap_or(256);
+            let setup = Setup::new();
+            bulk_rustls(&setup, 16 << 20); // warm-up
+            let cost = bulk_rustls(&setup, mib << 20);
+            println!("rustls_bulk_seconds {} {}", cost.wall, cost.cpu);
+            return;
+        }
+        let full = args.iter().any(|arg| arg == "--bench");
         let plan = if full {
             Plan {
                 bulk_bytes: 256 * 1024 * 1024,
