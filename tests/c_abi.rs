@@ -227,6 +227,19 @@ fn c_misc_shared() {
     c_test("test_misc", Link::Shared);
 }
 
+/// The calls people reach for (SPEC §9): send_all and its deadline, connect with a timeout
+/// (ETIMEDOUT against a full backlog), connect by host name, pairs, multicast, raw options,
+/// detach and adopting a duplicate descriptor, reverse lookup, the option constants.
+#[test]
+fn c_calls_static() {
+    c_test("test_calls", Link::Static);
+}
+
+#[test]
+fn c_calls_shared() {
+    c_test("test_calls", Link::Shared);
+}
+
 /// The poller: every function, readiness semantics, kept events, notify from a thread,
 /// closing registered sockets, bad arguments and 2,000 registered sockets.
 #[test]

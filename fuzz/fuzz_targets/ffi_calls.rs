@@ -15,6 +15,14 @@
 //! and every waited event carrying the key of a socket registered at that moment (kept
 //! events of removed or closed sockets never come back).
 //!
+//! The calls of SPEC §9 run under the same rules: `send_all` is bounded by the sockets' 10 ms
+//! send timeout, `connect_timeout` and `connect_host` by the capped wait timeouts and only to
+//! loopback (`connect_host` gets numeric loopback text only, so no name reaches a DNS
+//! server), multicast memberships only on the loopback interface or one that does not
+//! exist (never the OS's choice), raw options only from an allow-list of harmless (level,
+//! name) pairs with timeouts and linger restored after each set, and reverse lookups always
+//! numeric. Detached descriptors are kept and adopted as duplicates later.
+//!
 //! Every handle is freed exactly once (double frees and use after free are undefined by
 //! contract, not bugs). All traffic stays on this machine: sockets bind, connect and send
 //! only to 127.0.0.1 or ::1 with port 0 or a port of one of the target's own sockets, or to
@@ -32,18 +40,22 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
+use sgssockets_core::constants::value as constant;
 use sgssockets_core::constants::{
     AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, IPPROTO_TCP, IPPROTO_UDP, SOCK_DGRAM, SOCK_SEQPACKET,
     SOCK_STREAM,
 };
 use sgssockets_core::errno::{EBADF, EINVAL};
 use sgssockets_ffi::address::*;
+use sgssockets_ffi::calls::*;
 use sgssockets_ffi::constants::*;
 use sgssockets_ffi::descriptor::*;
 use sgssockets_ffi::errno::*;
 use sgssockets_ffi::lookup::*;
+use sgssockets_ffi::multicast::*;
 use sgssockets_ffi::options::*;
 use sgssockets_ffi::poller::*;
+use sgssockets_ffi::rawopt::*;
 use sgssockets_ffi::select::*;
 use sgssockets_ffi::socket::*;
 use sgssockets_ffi::{sgss_error, sgss_result, SGSS_ERROR_MESSAGE_SIZE};
@@ -461,6 +473,8 @@ enum Op {
     FreeList(u8),
     Table(Table),
     Poller(PollerOp),
+    /// The calls people reach for (SPEC §9).
+    Calls(CallsOp),
 }
 
 /// A poller argument: NULL, or the poller in a pool slot (NULL when the slot is empty).
@@ -534,6 +548,229 @@ enum PollerOp {
     Fd {
         p: P,
         null_out: bool,
+    },
+}
+
+/// A host for `sgss_socket_connect_host`: numeric loopback text only (never a name, so no
+/// lookup leaves the machine), or text refused before any lookup (NULL, bad UTF-8).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum HostName {
+    Null,
+    Pick(u8),
+    BadUtf8,
+}
+
+const HOSTS: &[&[u8]] = &[b"127.0.0.1\0", b"::1\0", b"::ffff:127.0.0.1\0"];
+
+/// A multicast group: an address from the pools (any: the interface keeps memberships on
+/// this machine), or one of a few groups and non-groups.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Group {
+    Addr(A),
+    Pick(u8),
+}
+
+const GROUPS: &[&[u8]] = &[
+    b"239.255.77.1:0\0",
+    b"224.0.0.251:5353\0",
+    b"[ff15::77]:0\0",
+    b"[ff02::fb]:5353\0",
+    b"127.0.0.1:0\0",
+    b"[::1]:0\0",
+];
+
+/// The interface of a membership: the loopback interface (its IPv4 address or its index)
+/// or one no machine has. Never 0, the OS's choice, which could be a real network: no
+/// membership report ever leaves this machine.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Interface {
+    LoopbackAddr,
+    LoopbackIndex,
+    /// 192.0.2.1 (TEST-NET-1, documentation only).
+    NoSuchAddr,
+    NoSuchIndex,
+}
+
+/// The loopback interface's index (`/sys/class/net/lo/ifindex`; 1 where that is missing).
+fn loopback_index() -> u32 {
+    static INDEX: OnceLock<u32> = OnceLock::new();
+    *INDEX.get_or_init(|| {
+        std::fs::read_to_string("/sys/class/net/lo/ifindex")
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(1)
+    })
+}
+
+impl Interface {
+    fn value(self) -> u32 {
+        match self {
+            Interface::LoopbackAddr => 0x7f00_0001,
+            Interface::LoopbackIndex => loopback_index(),
+            Interface::NoSuchAddr => 0xc000_0201,
+            Interface::NoSuchIndex => 0x7fff_fff0,
+        }
+    }
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Multicast {
+    GetTtl,
+    GetLoop,
+    GetIf,
+    SetTtl(u32),
+    SetLoop(bool),
+    SetIf(u32),
+}
+
+/// Options the raw calls may touch, as (level, name) pairs: harmless ones only (never a
+/// membership, whose bytes could name a real interface), all restored after a set.
+const RAW_OPTIONS: &[(&str, &str)] = &[
+    ("SOL_SOCKET", "SO_RCVBUF"),
+    ("SOL_SOCKET", "SO_SNDBUF"),
+    ("SOL_SOCKET", "SO_TYPE"),
+    ("SOL_SOCKET", "SO_ERROR"),
+    ("SOL_SOCKET", "SO_KEEPALIVE"),
+    ("SOL_SOCKET", "SO_REUSEADDR"),
+    ("SOL_SOCKET", "SO_BROADCAST"),
+    ("SOL_SOCKET", "SO_LINGER"),
+    ("SOL_SOCKET", "SO_RCVTIMEO"),
+    ("SOL_SOCKET", "SO_SNDTIMEO"),
+    ("IPPROTO_TCP", "TCP_NODELAY"),
+    ("IPPROTO_IP", "IP_TTL"),
+    ("IPPROTO_IP", "IP_MULTICAST_TTL"),
+    ("IPPROTO_IP", "IP_MULTICAST_LOOP"),
+    ("IPPROTO_IPV6", "IPV6_V6ONLY"),
+    ("IPPROTO_IPV6", "IPV6_UNICAST_HOPS"),
+    ("IPPROTO_IPV6", "IPV6_MULTICAST_HOPS"),
+];
+
+/// A level and name for the raw option calls: a known pair, a name or level the OS does not
+/// know, or a number beyond a C `int` (refused before any system call, never truncated).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum RawOpt {
+    Known(u8),
+    UnknownName(u8),
+    UnknownLevel(u8),
+    WideLevel(u8, i32),
+    WideName(u8, i32),
+}
+
+impl RawOpt {
+    /// `(level, name, refused before the OS)`.
+    fn value(self) -> (i64, i64, bool) {
+        let pair = |i: u8| {
+            let (level, name) = RAW_OPTIONS[usize::from(i) % RAW_OPTIONS.len()];
+            let get = |n: &str| i64::from(constant(n).unwrap_or_else(|| panic!("no {n}")));
+            (get(level), get(name))
+        };
+        let wide = |k: i32| i64::from(if k == 0 { 1 } else { k }) << 32;
+        match self {
+            RawOpt::Known(i) => {
+                let (level, name) = pair(i);
+                (level, name, false)
+            }
+            RawOpt::UnknownName(i) => (pair(i).0, 99_999, false),
+            RawOpt::UnknownLevel(i) => (12_345, pair(i).1, false),
+            RawOpt::WideLevel(i, k) => {
+                let (level, name) = pair(i);
+                (level + wide(k), name, true)
+            }
+            RawOpt::WideName(i, k) => {
+                let (level, name) = pair(i);
+                (level, name + wide(k), true)
+            }
+        }
+    }
+}
+
+/// Where `sgss_socket_from_descriptor_dup` gets its number.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum DupSource {
+    /// A descriptor the target holds (from `into_descriptor` or `detach`).
+    Kept(u8),
+    /// The descriptor a pool socket lends.
+    Socket(S),
+    NotASocket,
+    Negative(u32),
+    /// A kept descriptor plus 2^32: refused, never truncated to the descriptor.
+    Wrapped(u8),
+    TooLarge,
+}
+
+/// The calls of SPEC §9.
+#[derive(Arbitrary, Debug)]
+enum CallsOp {
+    SendAll {
+        s: S,
+        buf: DataBuf,
+        flags: Flags,
+    },
+    ConnectTimeout {
+        s: S,
+        to: A,
+        timeout: Seconds,
+    },
+    ConnectHost {
+        host: HostName,
+        port_of: S,
+        timeout: Seconds,
+        family: Family,
+        slot: u8,
+        null_out: bool,
+    },
+    Pair {
+        kind: Kind,
+        slot: u8,
+        null_a: bool,
+        null_b: bool,
+    },
+    Group {
+        s: S,
+        group: Group,
+        interface: Interface,
+        join: bool,
+    },
+    Multicast {
+        s: S,
+        what: Multicast,
+        null_out: bool,
+    },
+    GetsockoptInt {
+        s: S,
+        opt: RawOpt,
+        null_out: bool,
+    },
+    SetsockoptInt {
+        s: S,
+        opt: RawOpt,
+        value: i64,
+    },
+    GetsockoptBytes {
+        s: S,
+        opt: RawOpt,
+        buf: OutBuf,
+    },
+    SetsockoptBytes {
+        s: S,
+        opt: RawOpt,
+        bytes: Vec<u8>,
+        null_ptr: bool,
+    },
+    Detach {
+        s: S,
+        null_out: bool,
+    },
+    FromDescriptorDup {
+        src: DupSource,
+        slot: u8,
+        null_out: bool,
+    },
+    ReverseLookup {
+        a: A,
+        flags: i32,
+        host: OutBuf,
+        serv: OutBuf,
     },
 }
 
@@ -1381,6 +1618,7 @@ impl State {
             }
             Op::Table(table) => table_call(ne, table),
             Op::Poller(op) => self.poller(op),
+            Op::Calls(op) => self.calls(op),
         }
     }
 
@@ -1847,6 +2085,450 @@ impl State {
                 (&before.0, before.1),
                 "select changed lists on error"
             );
+        }
+    }
+
+    /// Puts back the timeouts and linger every socket keeps (after a raw option call that
+    /// may have changed them: SO_RCVTIMEO, SO_SNDTIMEO, SO_LINGER).
+    fn restore_options(ptr: *const sgss_socket) {
+        for (_, _, set, value) in SECONDS_OPTIONS {
+            // SAFETY: `ptr` is a live pool socket; a closed one just fails.
+            unsafe { set(ptr, *value, null_mut()) };
+        }
+    }
+
+    fn calls(&mut self, op: CallsOp) {
+        let ne = self.null_err;
+        match op {
+            CallsOp::SendAll { s, buf, flags } => {
+                // Bounded: every socket's send timeout is 10 ms and bounds the whole call;
+                // only sockets connected by the target (to itself) can send at all.
+                let (ptr, closed) = self.sock(s);
+                let (data, len) = data_buf(buf);
+                let data_ptr = if buf.null {
+                    null()
+                } else {
+                    data.as_ptr().cast()
+                };
+                let r = ffi!(ne, sgss_socket_send_all(ptr, data_ptr, len, flags.value()));
+                expect_socket("sgss_socket_send_all", r, closed);
+                if buf.null && len > 0 {
+                    refused("sgss_socket_send_all", r);
+                }
+            }
+            CallsOp::ConnectTimeout { s, to, timeout } => {
+                let (ptr, closed) = self.sock(s);
+                let addr = self.addr(to);
+                if !self.may_reach(s, addr) {
+                    return;
+                }
+                let (t, invalid) = wait_timeout(timeout);
+                let r = ffi!(ne, sgss_socket_connect_timeout(ptr, addr, t));
+                expect_socket("sgss_socket_connect_timeout", r, closed);
+                if invalid || addr.is_null() {
+                    assert_ne!(r, sgss_result::Ok, "connect_timeout({t}) succeeded");
+                }
+                if invalid && closed.is_some() && !addr.is_null() {
+                    assert_eq!(r, sgss_result::InvalidArgument, "connect_timeout({t})");
+                }
+            }
+            CallsOp::ConnectHost {
+                host,
+                port_of,
+                timeout,
+                family,
+                slot,
+                null_out,
+            } => {
+                let text: Option<Vec<u8>> = match host {
+                    HostName::Null => None,
+                    HostName::Pick(i) => Some(HOSTS[usize::from(i) % HOSTS.len()].to_vec()),
+                    HostName::BadUtf8 => Some(b"\xff\xfe\0".to_vec()),
+                };
+                // Our own socket's port (only loopback is ever named), or 0 (refused).
+                let (p, closed) = self.sock(port_of);
+                let port = match closed {
+                    Some(false) => self.local(p).map_or(0, |(_, _, place)| place.port),
+                    _ => 0,
+                };
+                let (t, invalid) = wait_timeout(timeout);
+                let f = family.value();
+                let mut out = Out::new(null_out);
+                let r = ffi!(
+                    ne,
+                    sgss_socket_connect_host(text_ptr(&text), port, t, f, out.ptr())
+                );
+                let bad_family = ![AF_UNSPEC, AF_INET, AF_INET6].contains(&f);
+                if invalid || bad_family || !matches!(host, HostName::Pick(_)) {
+                    assert!(
+                        matches!(r, sgss_result::InvalidArgument | sgss_result::NullArgument),
+                        "connect_host({host:?}, {t}, {f}): {r:?}"
+                    );
+                }
+                self.new_socket("sgss_socket_connect_host", r, &out, slot);
+            }
+            CallsOp::Pair {
+                kind,
+                slot,
+                null_a,
+                null_b,
+            } => {
+                let (mut a, mut b) = (Out::new(null_a), Out::new(null_b));
+                let k = kind.value();
+                let r = ffi!(ne, sgss_socket_pair(k, a.ptr(), b.ptr()));
+                if null_a || null_b {
+                    refused("sgss_socket_pair", r);
+                }
+                if ![SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET].contains(&k) {
+                    assert_ne!(r, sgss_result::Ok, "a pair of type {k}");
+                }
+                let first = a.check("sgss_socket_pair", r, false);
+                let second = b.check("sgss_socket_pair", r, false);
+                if let (Some(first), Some(second)) = (first, second) {
+                    assert!(!first.is_null() && !second.is_null() && first != second);
+                    self.put_socket(slot, first);
+                    self.put_socket(slot.wrapping_add(1), second);
+                }
+            }
+            CallsOp::Group {
+                s,
+                group,
+                interface,
+                join,
+            } => {
+                let (ptr, closed) = self.sock(s);
+                let mut made = null_mut();
+                let addr = match group {
+                    Group::Addr(a) => self.addr(a),
+                    Group::Pick(i) => {
+                        let text = GROUPS[usize::from(i) % GROUPS.len()];
+                        // SAFETY: NUL-terminated text and a local out-parameter.
+                        let r = unsafe {
+                            sgss_address_from_text(text.as_ptr().cast(), &mut made, null_mut())
+                        };
+                        assert_eq!(r, sgss_result::Ok);
+                        made.cast_const()
+                    }
+                };
+                let index = interface.value();
+                let (name, r) = if join {
+                    (
+                        "sgss_socket_join_group",
+                        ffi!(ne, sgss_socket_join_group(ptr, addr, index)),
+                    )
+                } else {
+                    (
+                        "sgss_socket_leave_group",
+                        ffi!(ne, sgss_socket_leave_group(ptr, addr, index)),
+                    )
+                };
+                expect_socket(name, r, closed);
+                let is_group = describe(addr).is_some_and(|place| {
+                    place
+                        .host
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_multicast())
+                });
+                if closed == Some(false) && !addr.is_null() && !is_group {
+                    assert_eq!(r, sgss_result::InvalidArgument, "{name}: not a group");
+                }
+                // SAFETY: NULL or the address made above, freed once.
+                unsafe { sgss_address_free(made) };
+            }
+            CallsOp::Multicast { s, what, null_out } => {
+                let (ptr, closed) = self.sock(s);
+                let ip = closed == Some(false)
+                    && self
+                        .local(ptr)
+                        .is_some_and(|(family, _, _)| family == AF_INET || family == AF_INET6);
+                let r = match what {
+                    Multicast::GetTtl => {
+                        let mut out = Out::<u32>::new(null_out);
+                        let r = ffi!(ne, sgss_socket_get_multicast_ttl(ptr, out.ptr()));
+                        if let Some(ttl) = out.check("sgss_socket_get_multicast_ttl", r, true) {
+                            assert!(ttl <= 255, "multicast TTL {ttl}");
+                        }
+                        r
+                    }
+                    Multicast::GetLoop => {
+                        let mut out = Out::<u8>::new(null_out);
+                        let r = ffi!(
+                            ne,
+                            sgss_socket_get_multicast_loop(ptr, out.ptr().cast::<bool>())
+                        );
+                        if let Some(on) = out.check("sgss_socket_get_multicast_loop", r, false) {
+                            assert!(on <= 1, "a bool of {on}");
+                        }
+                        r
+                    }
+                    Multicast::GetIf => {
+                        let mut out = Out::<u32>::new(null_out);
+                        let r = ffi!(ne, sgss_socket_get_multicast_if(ptr, out.ptr()));
+                        out.check("sgss_socket_get_multicast_if", r, true);
+                        r
+                    }
+                    Multicast::SetTtl(ttl) => {
+                        let r = ffi!(ne, sgss_socket_set_multicast_ttl(ptr, ttl));
+                        if ip && ttl > 255 {
+                            assert_eq!(r, sgss_result::InvalidArgument, "multicast TTL {ttl}");
+                        }
+                        r
+                    }
+                    Multicast::SetLoop(on) => ffi!(ne, sgss_socket_set_multicast_loop(ptr, on)),
+                    Multicast::SetIf(value) => ffi!(ne, sgss_socket_set_multicast_if(ptr, value)),
+                };
+                expect_socket("a multicast option", r, closed);
+            }
+            CallsOp::GetsockoptInt { s, opt, null_out } => {
+                let (ptr, closed) = self.sock(s);
+                let (level, name, wide) = opt.value();
+                let mut out = Out::<i32>::new(null_out);
+                let r = ffi!(ne, sgss_socket_getsockopt_int(ptr, level, name, out.ptr()));
+                expect_socket("sgss_socket_getsockopt_int", r, closed);
+                out.check("sgss_socket_getsockopt_int", r, true);
+                if wide && closed.is_some() && !null_out {
+                    assert_eq!(
+                        r,
+                        sgss_result::InvalidArgument,
+                        "level {level}, name {name}"
+                    );
+                }
+            }
+            CallsOp::SetsockoptInt { s, opt, value } => {
+                let (ptr, closed) = self.sock(s);
+                let (level, name, wide) = opt.value();
+                let r = ffi!(ne, sgss_socket_setsockopt_int(ptr, level, name, value));
+                expect_socket("sgss_socket_setsockopt_int", r, closed);
+                let out_of_range = i32::try_from(value).is_err();
+                if (wide || out_of_range) && closed.is_some() {
+                    assert_eq!(r, sgss_result::InvalidArgument, "{level}/{name} = {value}");
+                }
+                Self::restore_options(ptr);
+            }
+            CallsOp::GetsockoptBytes { s, opt, buf } => {
+                let (ptr, closed) = self.sock(s);
+                let (level, name, wide) = opt.value();
+                let mut bytes = vec![
+                    0x55u8;
+                    if buf.null_buf {
+                        0
+                    } else {
+                        usize::from(buf.len)
+                    }
+                ];
+                let (p, len) = if buf.null_buf {
+                    (null_mut(), usize::from(buf.len))
+                } else {
+                    (bytes.as_mut_ptr(), bytes.len())
+                };
+                let mut out_len = Out::<usize>::new(buf.null_len);
+                let r = ffi!(
+                    ne,
+                    sgss_socket_getsockopt_bytes(ptr, level, name, p.cast(), len, out_len.ptr())
+                );
+                expect_socket("sgss_socket_getsockopt_bytes", r, closed);
+                if let Some(n) = out_len.check("sgss_socket_getsockopt_bytes", r, false) {
+                    assert!(n <= len && len > 0, "{n} option bytes in {len}");
+                }
+                if (wide || len == 0) && closed == Some(false) {
+                    assert_ne!(
+                        r,
+                        sgss_result::Ok,
+                        "getsockopt_bytes({level}, {name}, {len})"
+                    );
+                }
+            }
+            CallsOp::SetsockoptBytes {
+                s,
+                opt,
+                bytes,
+                null_ptr,
+            } => {
+                let (ptr, closed) = self.sock(s);
+                let (level, name, wide) = opt.value();
+                let len = if null_ptr {
+                    bytes.len()
+                } else {
+                    bytes.len().min(64)
+                };
+                let p = if null_ptr { null() } else { bytes.as_ptr() };
+                let r = ffi!(
+                    ne,
+                    sgss_socket_setsockopt_bytes(ptr, level, name, p.cast(), len)
+                );
+                expect_socket("sgss_socket_setsockopt_bytes", r, closed);
+                if wide && closed.is_some() && !(null_ptr && len > 0) {
+                    assert_eq!(
+                        r,
+                        sgss_result::InvalidArgument,
+                        "level {level}, name {name}"
+                    );
+                }
+                Self::restore_options(ptr);
+            }
+            CallsOp::Detach { s, null_out } => {
+                let (ptr, closed) = self.sock(s);
+                let mut out = Out::<i64>::new(null_out);
+                let r = ffi!(ne, sgss_socket_detach(ptr, out.ptr()));
+                expect_socket("sgss_socket_detach", r, closed);
+                if closed == Some(true) && !null_out {
+                    assert_eq!(r, sgss_result::Closed, "detach of a closed socket");
+                }
+                if let Some(fd) = out.check("sgss_socket_detach", r, false) {
+                    let S::Slot(i) = s else { unreachable!() };
+                    // The handle stays, closed; the descriptor is ours now.
+                    self.sockets[usize::from(i) % POOL].as_mut().unwrap().closed = true;
+                    self.unregister(i);
+                    let fd = i32::try_from(fd).expect("a descriptor");
+                    // SAFETY: the call handed us this open descriptor; nobody else owns it.
+                    self.fds.push(unsafe { OwnedFd::from_raw_fd(fd) });
+                    let mut closed_now = 0u8;
+                    // SAFETY: the handle is still live; `closed_now` is a local.
+                    unsafe {
+                        sgss_socket_is_closed(ptr, (&mut closed_now as *mut u8).cast(), null_mut())
+                    };
+                    assert_eq!(closed_now, 1, "a detached socket is closed");
+                }
+            }
+            CallsOp::FromDescriptorDup {
+                src,
+                slot,
+                null_out,
+            } => self.adopt_duplicate(src, slot, null_out),
+            CallsOp::ReverseLookup {
+                a,
+                flags,
+                host,
+                serv,
+            } => self.reverse_lookup(a, flags, host, serv),
+        }
+    }
+
+    fn adopt_duplicate(&mut self, src: DupSource, slot: u8, null_out: bool) {
+        let ne = self.null_err;
+        let kept = |fds: &[OwnedFd], i: u8| {
+            fds.get(usize::from(i) % fds.len().max(1))
+                .map(|fd| std::os::fd::AsRawFd::as_raw_fd(fd))
+        };
+        let _file;
+        let (fd, valid): (i64, bool) = match src {
+            DupSource::Kept(i) => match kept(&self.fds, i) {
+                Some(raw) => (i64::from(raw), true),
+                None => return,
+            },
+            DupSource::Socket(s) => {
+                let (ptr, closed) = self.sock(s);
+                if closed != Some(false) {
+                    return;
+                }
+                let mut fd = -1i64;
+                // SAFETY: a live open socket and a local out-parameter.
+                let r = unsafe { sgss_socket_descriptor(ptr, &mut fd, null_mut()) };
+                assert_eq!(r, sgss_result::Ok);
+                (fd, true)
+            }
+            DupSource::NotASocket => {
+                let file = std::fs::File::open("/dev/null").expect("/dev/null");
+                let raw = std::os::fd::AsRawFd::as_raw_fd(&file);
+                _file = file;
+                (i64::from(raw), false)
+            }
+            DupSource::Negative(n) => (-1 - i64::from(n), false),
+            DupSource::Wrapped(i) => (
+                (1i64 << 32) + kept(&self.fds, i).map_or(0, i64::from),
+                false,
+            ),
+            DupSource::TooLarge => (i64::MAX, false),
+        };
+        let mut out = Out::new(null_out);
+        let r = ffi!(ne, sgss_socket_from_descriptor_dup(fd, out.ptr()));
+        if !valid {
+            assert_ne!(r, sgss_result::Ok, "adopted a duplicate of {fd} ({src:?})");
+        }
+        if matches!(
+            src,
+            DupSource::Negative(_) | DupSource::Wrapped(_) | DupSource::TooLarge
+        ) {
+            refused("sgss_socket_from_descriptor_dup", r);
+        }
+        self.new_socket("sgss_socket_from_descriptor_dup", r, &out, slot);
+        // (A pool socket's own descriptor may have been closed by the new socket taking its
+        // slot; a kept one is ours alone.)
+        if r == sgss_result::Ok && matches!(src, DupSource::Kept(_)) {
+            // A new descriptor: the original stays where it was, open.
+            let ptr = self.sockets[usize::from(slot) % POOL].as_ref().unwrap().ptr;
+            let mut dup = -1i64;
+            // SAFETY: the socket just made and a local out-parameter.
+            unsafe { sgss_socket_descriptor(ptr, &mut dup, null_mut()) };
+            assert_ne!(dup, fd, "the duplicate is the original");
+            assert!(
+                std::path::Path::new(&format!("/proc/self/fd/{fd}")).exists(),
+                "the original descriptor {fd} was closed"
+            );
+        }
+    }
+
+    fn reverse_lookup(&mut self, a: A, flags: i32, host: OutBuf, serv: OutBuf) {
+        // Always numeric hosts: no name is ever asked of a DNS server.
+        let numeric = constant("NI_NUMERICHOST").expect("NI_NUMERICHOST");
+        let flags = flags | numeric;
+        let addr = self.addr(a);
+        let mut bufs = [host, serv].map(|b| {
+            let storage = vec![0x55 as c_char; if b.null_buf { 0 } else { usize::from(b.len) }];
+            (b, storage)
+        });
+        let mut ptrs = [(null_mut(), 0usize); 2];
+        for (k, (b, storage)) in bufs.iter_mut().enumerate() {
+            ptrs[k] = if b.null_buf {
+                (null_mut(), usize::from(b.len))
+            } else {
+                (storage.as_mut_ptr(), storage.len())
+            };
+        }
+        let mut lens = [
+            Out::<usize>::new(host.null_len),
+            Out::<usize>::new(serv.null_len),
+        ];
+        let (host_ptr, host_len) = ptrs[0];
+        let (serv_ptr, serv_len) = ptrs[1];
+        let host_out = lens[0].ptr();
+        let serv_out = lens[1].ptr();
+        let r = ffi!(
+            self.null_err,
+            sgss_address_reverse_lookup(
+                addr, flags, host_ptr, host_len, host_out, serv_ptr, serv_len, serv_out
+            )
+        );
+        let null_arg = addr.is_null()
+            || host.null_len
+            || serv.null_len
+            || ptrs.iter().any(|(p, len)| p.is_null() && *len > 0);
+        if null_arg {
+            refused("sgss_address_reverse_lookup", r);
+        }
+        match r {
+            sgss_result::Ok | sgss_result::BufferTooSmall => {
+                for (k, out) in lens.iter().enumerate() {
+                    assert!(!out.untouched(), "reverse lookup: length {k} not written");
+                    // SAFETY: written (checked just above).
+                    let n = unsafe { out.slot.assume_init() };
+                    let (_, len) = ptrs[k];
+                    let storage = &bufs[k].1;
+                    if n < len {
+                        assert_eq!(storage[n], 0, "reverse lookup: text {k} not terminated");
+                    } else {
+                        assert_eq!(r, sgss_result::BufferTooSmall, "text {k} of {n} in {len}");
+                        assert!(
+                            storage.first().is_none_or(|&c| c == 0),
+                            "buffer {k} not emptied"
+                        );
+                    }
+                }
+            }
+            _ => assert!(
+                lens.iter().all(|out| out.untouched()),
+                "lengths written on {r:?}"
+            ),
         }
     }
 

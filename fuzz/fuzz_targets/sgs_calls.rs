@@ -13,6 +13,12 @@
 //! properties), that the stack is balanced after each call, and that once the pool is
 //! dropped every object the module made is released and every descriptor is closed.
 //!
+//! The calls of SPEC §9 are there too (`sendall`, `connect` with a timeout,
+//! `socket_connect`, `socket_pair`, `join_group`/`leave_group`, `getsockopt`/`setsockopt`,
+//! `fileno` and the multicast properties, `detach`, `socket_fromfd`, `socket_getnameinfo`),
+//! on sockets and on other values as `this`. Descriptors that `detach` hands over are kept
+//! (and offered to `socket_fromfd`) until the input ends, then closed.
+//!
 //! All traffic stays on this machine: `bind`, `connect` and `sendto` only ever get
 //! addresses made by the target (127.0.0.1 or ::1 with port 0, 1 or a port of one of the
 //! pool's own sockets, or a Unix path in a temporary folder of its own), while fuzzed text
@@ -20,6 +26,12 @@
 //! only numeric hosts (no DNS), and `socket()` no raw or packet sockets. Every socket gets
 //! 10 ms send and receive timeouts and linger 0 as soon as it appears (restored after the
 //! fuzzer writes those properties), and select waits at most 3 ms, so nothing blocks long.
+//! For §9: `socket_connect` gets numeric loopback hosts only and always a bounded timeout
+//! (as does `connect(addr, timeout)`, also through the generic method calls); memberships
+//! name the loopback interface, one that does not exist, or a refused value, never the OS's
+//! choice; raw options come from an allow-list of harmless (level, name) pairs and the
+//! socket is tamed after each set; `socket_fromfd` only sees descriptors the target knows;
+//! reverse lookups are always `NI_NUMERICHOST`.
 #![no_main]
 
 use std::path::PathBuf;
@@ -325,7 +337,9 @@ enum Op {
         dst: u8,
     },
     /// `socket_poller()` into the pool.
-    NewPoller { dst: u8 },
+    NewPoller {
+        dst: u8,
+    },
     /// A poller method on a pool value (any value: non-pollers give the argument warning).
     Poller {
         target: u8,
@@ -341,6 +355,204 @@ enum Op {
         kind: u8,
         dst: u8,
     },
+    /// A call of SPEC §9 (results to the pool from `dst` on).
+    Calls {
+        call: Calls,
+        dst: u8,
+    },
+}
+
+/// The §9 properties of `socket` objects (not in the shared name lists): `fileno` is
+/// read-only.
+const CALLS_PROPERTIES: &[&str] = &["fileno", "multicast_ttl", "multicast_loop", "multicast_if"];
+
+/// Hosts for `socket_connect`: numeric loopback text only, so no name reaches a DNS server.
+const CONNECT_HOSTS: &[&str] = &["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+
+/// Multicast groups and non-groups for `join_group`/`leave_group`.
+const GROUP_TEXTS: &[&str] = &[
+    "239.255.77.1",
+    "224.0.0.251",
+    "ff15::77",
+    "ff02::fb",
+    "127.0.0.1",
+    "::1",
+    "not an address",
+];
+
+/// Option (level, name) pairs the raw calls may touch: harmless ones only (never a
+/// membership, whose bytes could name a real interface); the socket is tamed after a set.
+const RAW_OPTIONS: &[(&str, &str)] = &[
+    ("SOL_SOCKET", "SO_RCVBUF"),
+    ("SOL_SOCKET", "SO_SNDBUF"),
+    ("SOL_SOCKET", "SO_TYPE"),
+    ("SOL_SOCKET", "SO_ERROR"),
+    ("SOL_SOCKET", "SO_KEEPALIVE"),
+    ("SOL_SOCKET", "SO_REUSEADDR"),
+    ("SOL_SOCKET", "SO_LINGER"),
+    ("SOL_SOCKET", "SO_RCVTIMEO"),
+    ("IPPROTO_TCP", "TCP_NODELAY"),
+    ("IPPROTO_IP", "IP_TTL"),
+    ("IPPROTO_IP", "IP_MULTICAST_TTL"),
+    ("IPPROTO_IPV6", "IPV6_V6ONLY"),
+    ("IPPROTO_IPV6", "IPV6_MULTICAST_HOPS"),
+];
+
+/// A level and name: a known pair, a name the OS does not know, or a number beyond a C
+/// `int` (refused, never truncated).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum RawOpt {
+    Known(u8),
+    UnknownName(u8),
+    WideLevel(u8, i32),
+    WideName(u8, i32),
+}
+
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum OptSize {
+    Small(u8),
+    Max,
+    TooBig,
+    Negative,
+    Garbage,
+}
+
+#[derive(Arbitrary, Debug)]
+enum OptValue {
+    Int(i32),
+    Wide(i32),
+    Bytes(Vec<u8>),
+    Bool(bool),
+    Real(f64),
+}
+
+/// `socket_connect`'s host: numeric loopback, bad UTF-8, or not a string.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum ConnectHost {
+    Pick(u8),
+    BadUtf8,
+    NotText,
+}
+
+/// A port: a pool socket's own (0 if none), or one that is refused as an argument.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum Port {
+    Own(u8),
+    Zero,
+    Negative,
+    TooBig,
+    Garbage,
+}
+
+/// A multicast group argument.
+#[derive(Arbitrary, Debug)]
+enum GroupArg {
+    Text(u8),
+    Address(u8),
+    Val(Val),
+}
+
+/// The interface of a membership: the loopback interface (by address or index), one that
+/// no machine has, or a refused value; never missing, null or 0 (the OS's choice, which
+/// could be a real network), so no membership report leaves this machine.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum IfaceArg {
+    LoopbackText,
+    LoopbackAddress,
+    LoopbackIndex,
+    LoopbackV6Text,
+    NoSuchText,
+    NoSuchIndex,
+    Negative,
+    Huge,
+    Garbage,
+}
+
+/// `socket_fromfd`'s descriptor: only numbers the target knows (never a descriptor of the
+/// process it did not make, which could be connected elsewhere).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+enum FdArg {
+    /// A descriptor the target holds from `detach`.
+    Kept(u8),
+    /// A pool socket's `fileno`.
+    FilenoOf(u8),
+    NotASocket,
+    NotOpen,
+    Negative,
+    /// A kept descriptor plus 2^32: refused, never truncated.
+    Wrapped(u8),
+    Garbage,
+}
+
+/// The calls of SPEC §9, with arguments that keep everything on this machine and bounded
+/// in time.
+#[derive(Arbitrary, Debug)]
+enum Calls {
+    Sendall {
+        target: u8,
+        len: u16,
+        flags: Option<u8>,
+    },
+    Connect {
+        target: u8,
+        to: u8,
+        timeout: Timeout,
+    },
+    SocketConnect {
+        host: ConnectHost,
+        port: Port,
+        timeout: Timeout,
+        family: Option<Family>,
+    },
+    SocketPair {
+        kind: Option<Num>,
+    },
+    Group {
+        target: u8,
+        join: bool,
+        group: GroupArg,
+        interface: IfaceArg,
+    },
+    Getsockopt {
+        target: u8,
+        opt: RawOpt,
+        size: Option<OptSize>,
+    },
+    Setsockopt {
+        target: u8,
+        opt: RawOpt,
+        value: OptValue,
+    },
+    GetProperty {
+        target: u8,
+        which: u8,
+    },
+    SetProperty {
+        target: u8,
+        which: u8,
+        value: Val,
+    },
+    Detach {
+        target: u8,
+    },
+    Fromfd {
+        fd: FdArg,
+    },
+    Getnameinfo {
+        addr: Val,
+        flags: Option<i32>,
+    },
+}
+
+/// The loopback interface's index (`/sys/class/net/lo/ifindex`; 1 where that is missing).
+fn loopback_index() -> i64 {
+    static INDEX: OnceLock<i64> = OnceLock::new();
+    *INDEX.get_or_init(|| {
+        std::fs::read_to_string("/sys/class/net/lo/ifindex")
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(1)
+    })
 }
 
 /// The target's own folder for Unix socket paths.
@@ -366,6 +578,8 @@ struct Run<'h> {
     methods_of: Value<'h>,
     /// A poller whose methods are taken for calls with another `this` (never in the pool).
     poller_methods_of: Value<'h>,
+    /// Descriptors `detach` gave the target, closed when the run ends.
+    fds: Vec<std::os::fd::OwnedFd>,
 }
 
 impl<'h> Run<'h> {
@@ -695,6 +909,348 @@ impl<'h> Run<'h> {
         }
     }
 
+    /// The timeout argument of `connect(addr, timeout)` with every wait bounded: a value the
+    /// module reads as a number (ints, reals, bools, numeric text) is capped to 3 ms unless
+    /// it is negative or NaN (refused); `null` (a plain connect, bounded by the 10 ms send
+    /// timeout) and values that are no number stay as they are.
+    fn bounded_wait(&self, v: &Value<'h>) -> Value<'h> {
+        let number = v
+            .as_int()
+            .map(|i| i as f64)
+            .or_else(|| v.as_real())
+            .or_else(|| v.as_bool().map(f64::from))
+            .or_else(|| v.as_str().and_then(|t| t.trim().parse::<f64>().ok()));
+        match number {
+            Some(x) if x.is_nan() || x < 0.0 => self.host.real(x),
+            Some(x) => self.host.real(x.min(0.003)),
+            None => v.clone(),
+        }
+    }
+
+    /// `this.name(args)`: on a socket, or (any other value) the method called with it as
+    /// `this`, which must be refused with the argument warning.
+    fn method_on(
+        &self,
+        this: Value<'h>,
+        target: u8,
+        name: &str,
+        args: &[Value<'h>],
+    ) -> Vec<Value<'h>> {
+        let host = self.host;
+        let refs: Vec<&Value<'h>> = args.iter().collect();
+        if this.object_type().as_deref() == Some("socket") {
+            host.call_method(&this, name, &refs)
+        } else {
+            let this = self.safe(this, target);
+            let func = host.get(&self.methods_of, name).expect("method");
+            let mut all: Vec<&Value<'h>> = vec![&this];
+            all.extend(refs.iter().copied());
+            host.call_detached(&func, &all)
+        }
+    }
+
+    /// The raw option `(level, name)` for [`RawOpt`].
+    fn raw_option(&self, opt: RawOpt) -> (Value<'h>, Value<'h>) {
+        let host = self.host;
+        let pair = |i: u8| {
+            let (level, name) = RAW_OPTIONS[usize::from(i) % RAW_OPTIONS.len()];
+            (host.constant(level), host.constant(name))
+        };
+        let wide = |k: i32| i64::from(if k == 0 { 1 } else { k }) << 32;
+        let (level, name) = match opt {
+            RawOpt::Known(i) => pair(i),
+            RawOpt::UnknownName(i) => (pair(i).0, 99_999),
+            RawOpt::WideLevel(i, k) => {
+                let (level, name) = pair(i);
+                (level + wide(k), name)
+            }
+            RawOpt::WideName(i, k) => {
+                let (level, name) = pair(i);
+                (level, name + wide(k))
+            }
+        };
+        (host.int(level), host.int(name))
+    }
+
+    /// A kept descriptor by the fuzzer's number.
+    fn kept_fd(&self, i: u8) -> Option<i64> {
+        use std::os::fd::AsRawFd;
+        self.fds
+            .get(usize::from(i) % self.fds.len().max(1))
+            .map(|fd| i64::from(fd.as_raw_fd()))
+    }
+
+    fn calls(&mut self, call: &Calls, dst: u8) {
+        let host = self.host;
+        let (name, prefix, results): (&str, String, Vec<Value<'h>>) = match call {
+            Calls::Sendall { target, len, flags } => {
+                // Bounded by the 10 ms send timeout of every socket (the whole call).
+                let mut args = vec![host.bytes(&vec![b'x'; usize::from(*len)])];
+                if let Some(f) = flags {
+                    let f = usize::from(*f);
+                    let value = FLAGS.get(f).map_or(f as i64 * 7919, |names| {
+                        names.iter().map(|n| host.constant(n)).fold(0, |a, b| a | b)
+                    });
+                    args.push(host.int(value));
+                }
+                let this = self.slot(*target).clone();
+                let results = self.method_on(this, *target, "sendall", &args);
+                ("sendall", "socket.sendall(): ".to_owned(), results)
+            }
+            Calls::Connect {
+                target,
+                to,
+                timeout,
+            } => {
+                let timeout = match timeout {
+                    Timeout::Millis(ms) => host.real(f64::from(ms % 4) / 1000.0),
+                    Timeout::Zero => host.int(0),
+                    Timeout::Negative => host.real(-1.0),
+                    Timeout::Nan => host.real(f64::NAN),
+                    Timeout::Garbage => host.str("soon"),
+                    Timeout::Object => host.array(&[]),
+                };
+                let args = vec![self.net_address(*to), timeout];
+                let this = self.slot(*target).clone();
+                let results = self.method_on(this, *target, "connect", &args);
+                ("connect", "socket.connect(): ".to_owned(), results)
+            }
+            Calls::SocketConnect {
+                host: connect_host,
+                port,
+                timeout,
+                family,
+            } => {
+                let mut args = vec![match connect_host {
+                    ConnectHost::Pick(i) => {
+                        host.str(CONNECT_HOSTS[usize::from(*i) % CONNECT_HOSTS.len()])
+                    }
+                    ConnectHost::BadUtf8 => host.bytes(b"\xff\xfe"),
+                    ConnectHost::NotText => host.int(127),
+                }];
+                args.push(match port {
+                    Port::Own(n) => host.int(self.port_of(*n).unwrap_or(0)),
+                    Port::Zero => host.int(0),
+                    Port::Negative => host.int(-1),
+                    Port::TooBig => host.int(65_536),
+                    Port::Garbage => host.str("http"),
+                });
+                // Always a timeout, always bounded: without one a full backlog waits forever.
+                args.push(match timeout {
+                    Timeout::Millis(ms) => host.real(f64::from(ms % 4) / 1000.0),
+                    Timeout::Zero => host.int(0),
+                    Timeout::Negative => host.real(-1.0),
+                    Timeout::Nan => host.real(f64::NAN),
+                    Timeout::Garbage => host.str("soon"),
+                    Timeout::Object => host.array(&[]),
+                });
+                if let Some(f) = family.and_then(|f| self.family(f)) {
+                    args.push(f);
+                }
+                let refs: Vec<&Value<'h>> = args.iter().collect();
+                let results = host.call("socket_connect", &refs);
+                ("socket_connect", "socket_connect(): ".to_owned(), results)
+            }
+            Calls::SocketPair { kind } => {
+                let args: Vec<Value<'h>> = kind.and_then(|k| self.num(k)).into_iter().collect();
+                let refs: Vec<&Value<'h>> = args.iter().collect();
+                let results = host.call("socket_pair", &refs);
+                ("socket_pair", "socket_pair(): ".to_owned(), results)
+            }
+            Calls::Group {
+                target,
+                join,
+                group,
+                interface,
+            } => {
+                let group = match group {
+                    GroupArg::Text(i) => host.str(GROUP_TEXTS[usize::from(*i) % GROUP_TEXTS.len()]),
+                    GroupArg::Address(i) => {
+                        let text = GROUP_TEXTS[usize::from(*i) % GROUP_TEXTS.len()];
+                        let af = if text.contains(':') {
+                            "AF_INET6"
+                        } else {
+                            "AF_INET"
+                        };
+                        let made = host.call1(
+                            "socket_address",
+                            &[&host.int(host.constant(af)), &host.str(text)],
+                        );
+                        self.discard();
+                        made
+                    }
+                    GroupArg::Val(v) => self.val(v, true),
+                };
+                let interface = match interface {
+                    IfaceArg::LoopbackText => host.str("127.0.0.1"),
+                    IfaceArg::LoopbackAddress => {
+                        let af = host.int(host.constant("AF_INET"));
+                        host.call_for_object(
+                            "socket_address",
+                            &[&af, &host.str("127.0.0.1")],
+                            "socket_address",
+                        )
+                    }
+                    IfaceArg::LoopbackIndex => host.int(loopback_index()),
+                    IfaceArg::LoopbackV6Text => host.str("::1"),
+                    IfaceArg::NoSuchText => host.str("192.0.2.1"),
+                    IfaceArg::NoSuchIndex => host.int(0x7fff_fff0),
+                    IfaceArg::Negative => host.int(-1),
+                    IfaceArg::Huge => host.int((1 << 32) + loopback_index()),
+                    IfaceArg::Garbage => host.array(&[]),
+                };
+                let name = if *join { "join_group" } else { "leave_group" };
+                let this = self.slot(*target).clone();
+                let results = self.method_on(this, *target, name, &[group, interface]);
+                (name, format!("socket.{name}(): "), results)
+            }
+            Calls::Getsockopt { target, opt, size } => {
+                let (level, name) = self.raw_option(*opt);
+                let mut args = vec![level, name];
+                if let Some(size) = size {
+                    args.push(match size {
+                        OptSize::Small(n) => host.int(i64::from(*n)),
+                        OptSize::Max => host.int(1024),
+                        OptSize::TooBig => host.int(1025),
+                        OptSize::Negative => host.int(-1),
+                        OptSize::Garbage => host.str("x"),
+                    });
+                }
+                let this = self.slot(*target).clone();
+                let results = self.method_on(this, *target, "getsockopt", &args);
+                ("getsockopt", "socket.getsockopt(): ".to_owned(), results)
+            }
+            Calls::Setsockopt { target, opt, value } => {
+                let (level, name) = self.raw_option(*opt);
+                let value = match value {
+                    OptValue::Int(i) => host.int(i64::from(*i)),
+                    OptValue::Wide(k) => host.int(i64::from(*k) << 32 | 1),
+                    OptValue::Bytes(bytes) => host.bytes(&bytes[..bytes.len().min(64)]),
+                    OptValue::Bool(b) => host.bool(*b),
+                    OptValue::Real(r) => host.real(*r),
+                };
+                let this = self.slot(*target).clone();
+                let results =
+                    self.method_on(this.clone(), *target, "setsockopt", &[level, name, value]);
+                // Timeouts and linger may have been set raw: back to the short ones.
+                self.tame(&[this]);
+                ("setsockopt", "socket.setsockopt(): ".to_owned(), results)
+            }
+            Calls::GetProperty { target, which } => {
+                let obj = self.slot(*target).clone();
+                if obj.object_type().as_deref() != Some("socket") {
+                    return;
+                }
+                let name = CALLS_PROPERTIES[usize::from(*which) % CALLS_PROPERTIES.len()];
+                let got = host.get(&obj, name);
+                self.check(name, &[format!("socket.{name}: ")]);
+                if name == "fileno" {
+                    let closed = !host.to_bool(&obj);
+                    let fd = got.as_ref().and_then(|v| v.as_int());
+                    assert_eq!(
+                        closed,
+                        fd == Some(-1),
+                        "fileno {fd:?} of a socket closed: {closed}"
+                    );
+                }
+                self.store(dst, got.into_iter().collect());
+                return;
+            }
+            Calls::SetProperty {
+                target,
+                which,
+                value,
+            } => {
+                let obj = self.slot(*target).clone();
+                if obj.object_type().as_deref() != Some("socket") {
+                    return;
+                }
+                let name = CALLS_PROPERTIES[usize::from(*which) % CALLS_PROPERTIES.len()];
+                let value = self.val(value, false);
+                host.set(&obj, name, &value);
+                self.check(name, &[format!("socket.{name}: ")]);
+                return;
+            }
+            Calls::Detach { target } => {
+                let this = self.slot(*target).clone();
+                let was_open =
+                    this.object_type().as_deref() == Some("socket") && host.to_bool(&this);
+                let results = self.method_on(this.clone(), *target, "detach", &[]);
+                if let Some(fd) = results.first().and_then(|v| v.as_int()) {
+                    assert!(was_open && fd >= 0, "detach gave {fd}");
+                    assert!(!host.to_bool(&this), "a detached socket is closed");
+                    let fd = i32::try_from(fd).expect("a descriptor");
+                    // SAFETY: detach handed this open descriptor to the caller, us.
+                    self.fds
+                        .push(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) });
+                }
+                ("detach", "socket.detach(): ".to_owned(), results)
+            }
+            Calls::Fromfd { fd } => {
+                let _file;
+                let arg = match fd {
+                    FdArg::Kept(i) => match self.kept_fd(*i) {
+                        Some(fd) => host.int(fd),
+                        None => return,
+                    },
+                    FdArg::FilenoOf(n) => {
+                        let s = self.slot(*n);
+                        if s.object_type().as_deref() != Some("socket") {
+                            return;
+                        }
+                        let fd = host.get(s, "fileno").and_then(|v| v.as_int()).unwrap_or(-1);
+                        self.discard();
+                        host.int(fd)
+                    }
+                    FdArg::NotASocket => {
+                        let file = std::fs::File::open("/dev/null").expect("/dev/null");
+                        let raw = std::os::fd::AsRawFd::as_raw_fd(&file);
+                        _file = file;
+                        host.int(i64::from(raw))
+                    }
+                    FdArg::NotOpen => host.int(i64::from(i32::MAX - 1)),
+                    FdArg::Negative => host.int(-1),
+                    FdArg::Wrapped(i) => host.int((1 << 32) + self.kept_fd(*i).unwrap_or(0)),
+                    FdArg::Garbage => host.str("x"),
+                };
+                let results = host.call("socket_fromfd", &[&arg]);
+                if matches!(
+                    fd,
+                    FdArg::NotASocket
+                        | FdArg::NotOpen
+                        | FdArg::Negative
+                        | FdArg::Wrapped(_)
+                        | FdArg::Garbage
+                ) {
+                    assert!(
+                        results.iter().all(|v| v.object_type().is_none()),
+                        "socket_fromfd({fd:?}) made a socket"
+                    );
+                }
+                ("socket_fromfd", "socket_fromfd(): ".to_owned(), results)
+            }
+            Calls::Getnameinfo { addr, flags } => {
+                let addr = self.val(addr, false);
+                // Always numeric hosts: no name is ever asked of a DNS server.
+                let numeric = host.constant("NI_NUMERICHOST");
+                let flags = match flags {
+                    Some(bits) => host.int(i64::from(*bits) | numeric),
+                    None => host.int(numeric),
+                };
+                let results = host.call("socket_getnameinfo", &[&addr, &flags]);
+                (
+                    "socket_getnameinfo",
+                    "socket_getnameinfo(): ".to_owned(),
+                    results,
+                )
+            }
+        };
+        self.check(name, &[prefix]);
+        self.trace(name, &results);
+        self.tame(&results);
+        self.store(dst, results);
+    }
+
     fn step(&mut self, op: &Op) {
         let host = self.host;
         match op {
@@ -804,7 +1360,10 @@ impl<'h> Run<'h> {
             } => {
                 let name = Self::method_name(*method);
                 let this = self.slot(*target).clone();
-                let args = self.vals(args, true);
+                let mut args = self.vals(args, true);
+                if matches!(method, Method::Connect) && args.len() > 1 {
+                    args[1] = self.bounded_wait(&args[1]);
+                }
                 let results = if this.object_type().as_deref() == Some("socket") {
                     let refs: Vec<&Value<'h>> = args.iter().collect();
                     host.call_method(&this, name, &refs)
@@ -825,7 +1384,11 @@ impl<'h> Run<'h> {
             Op::Detached { method, args, dst } => {
                 let name = Self::method_name(*method);
                 let func = host.get(&self.methods_of, name).expect("method");
-                let args = self.vals(args, true);
+                let mut args = self.vals(args, true);
+                // `this` comes first here: the timeout is the third value.
+                if matches!(method, Method::Connect) && args.len() > 2 {
+                    args[2] = self.bounded_wait(&args[2]);
+                }
                 let refs: Vec<&Value<'h>> = args.iter().collect();
                 let results = host.call_detached(&func, &refs);
                 self.check(name, &[format!("socket.{name}(): ")]);
@@ -1024,6 +1587,7 @@ impl<'h> Run<'h> {
                 host.collect_garbage();
                 self.check("collect", &[]);
             }
+            Op::Calls { call, dst } => self.calls(call, *dst),
             Op::Pair { kind, dst } => {
                 let made = self.pair(*kind, *dst);
                 self.discard();
@@ -1059,6 +1623,14 @@ fuzz_target!(|ops: Vec<Op>| {
         drop(host.call("socket_getaddrinfo", &args));
         drop(host.call("socket_gethostname", &[]));
         drop(host.call("socket_geterrnobyname", &[&host.str("EBADF")]));
+        // The services database, read by reverse lookups.
+        let af = host.int(host.constant("AF_INET"));
+        let addr = host.call1(
+            "socket_address",
+            &[&af, &host.str("127.0.0.1"), &host.int(80)],
+        );
+        let numeric = host.int(host.constant("NI_NUMERICHOST"));
+        drop(host.call("socket_getnameinfo", &[&addr, &numeric]));
         host.take_messages();
     });
     let fds = open_fds();
@@ -1075,6 +1647,7 @@ fuzz_target!(|ops: Vec<Op>| {
             pool: (0..POOL).map(|_| host.null()).collect(),
             methods_of,
             poller_methods_of,
+            fds: Vec::new(),
         };
         for op in ops.iter().take(MAX_OPS) {
             run.step(op);

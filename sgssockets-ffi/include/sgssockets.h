@@ -498,6 +498,80 @@ sgss_result sgss_address_parse(int32_t family, const char *text, uint16_t port, 
 sgss_result sgss_address_parse_full(const char *text, struct sgss_address **out, struct sgss_error *err);
 
 /**
+ * Sends all `len` bytes from `buf` on a connected socket, calling send as often as it
+ * takes (Python's `sendall`). `flags` are `MSG_*` values (0 for none); `SIGPIPE` is never
+ * raised.
+ *
+ * The send timeout (`sgss_socket_set_send_timeout`) bounds the whole call, not each send:
+ * when it passes, the result is `SGSS_RESULT_WOULD_BLOCK` and the message says it timed
+ * out. A non-blocking socket whose peer does not read gives `SGSS_RESULT_WOULD_BLOCK` as
+ * soon as its buffer is full. As in Python, how much was sent before a failure is not
+ * reported: treat the connection as unusable then. `len` 0 sends nothing and succeeds.
+ *
+ * Ownership: `socket` and `buf` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `buf` with `len > 0`),
+ * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_WOULD_BLOCK` (send timeout passed, or non-blocking
+ * and full), `SGSS_RESULT_OS_ERROR` (e.g. `EPIPE`, `ECONNRESET`, `ENOTCONN`).
+ */
+sgss_result sgss_socket_send_all(const struct sgss_socket *socket, const void *buf, size_t len, int32_t flags, struct sgss_error *err);
+
+/**
+ * Connects to `addr`, waiting at most `timeout` seconds, by the rule of the calls that
+ * wait: 0 does not wait (only a connection that completes at once succeeds),
+ * `SGSS_WAIT_FOREVER` (or `INFINITY`, or any value too large for the OS) waits as long as
+ * it takes, a negative value or NaN is `SGSS_RESULT_INVALID_ARGUMENT` and nothing is
+ * tried.
+ *
+ * Running out of time is `SGSS_RESULT_OS_ERROR` with code `ETIMEDOUT` (never
+ * `EINPROGRESS`); the attempt is abandoned (close the socket, or try again). The socket's
+ * blocking mode is the same afterwards as before, and its send timeout plays no part.
+ *
+ * Ownership: `socket` and `addr` (owned or borrowed) are borrowed for the call only; the
+ * caller may free `addr` right after.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `addr`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (the timeout), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (`ETIMEDOUT`,
+ * `ECONNREFUSED`, `EISCONN`, ...).
+ */
+sgss_result sgss_socket_connect_timeout(const struct sgss_socket *socket, const struct sgss_address *addr, double timeout, struct sgss_error *err);
+
+/**
+ * Resolves `host` (a name or address text) and connects a new TCP socket to `port` on the
+ * first of its addresses that answers, RFC 8305 "Happy Eyeballs" style: IPv6 and IPv4
+ * interleaved, the next attempt started 250 ms after the previous one (at once when that
+ * one failed), the first success wins and the other attempts are closed.
+ *
+ * `family` is `AF_UNSPEC` (both), `AF_INET` or `AF_INET6`. `timeout` bounds the whole
+ * call, name resolution included, by the rule of the calls that wait (0 does not wait,
+ * `SGSS_WAIT_FOREVER` has no bound of its own, negative or NaN is invalid); running out of
+ * time is `ETIMEDOUT`. The new socket is blocking, close-on-exec, without timeouts.
+ *
+ * Ownership: `host` is borrowed for the call only. On success the caller owns `*out` (an
+ * owned socket, as from `sgss_socket_new`) and frees it with `sgss_socket_free`; on
+ * failure `*out` is unchanged.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`host`, `out`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (bad UTF-8, the family, the timeout), `SGSS_RESULT_RESOLVER_ERROR` (unknown name: the
+ * `EAI_*` code), `SGSS_RESULT_OS_ERROR` (every address failed: the last error, e.g.
+ * `ECONNREFUSED`, with a message naming the host and port; or `ETIMEDOUT`).
+ */
+sgss_result sgss_socket_connect_host(const char *host, uint16_t port, double timeout, int32_t family, struct sgss_socket **out, struct sgss_error *err);
+
+/**
+ * Makes two connected sockets of `type` (`SOCK_STREAM`, `SOCK_DGRAM`, or
+ * `SOCK_SEQPACKET` on Unix): socketpair(2) with `AF_UNIX` on Unix, a loopback pair on
+ * Windows. Both are blocking, close-on-exec, without timeouts.
+ *
+ * Ownership: on success the caller owns `*out_a` and `*out_b`, two independent owned
+ * sockets, each freed with `sgss_socket_free`; on failure neither is written.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out_a`, `out_b`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (another type), `SGSS_RESULT_OS_ERROR` (e.g. `EMFILE`).
+ */
+sgss_result sgss_socket_pair(int32_t type, struct sgss_socket **out_a, struct sgss_socket **out_b, struct sgss_error *err);
+
+/**
  * Writes the value of the constant `name` (`"AF_INET"`, `"MSG_PEEK"`, `"SHUT_WR"`, ...) to
  * `*out_value`. Flags the platform lacks are 0.
  *
@@ -548,6 +622,7 @@ sgss_result sgss_socket_from_descriptor(int64_t fd, struct sgss_socket **out, st
  *
  * On failure the handle is unchanged and still the caller's. No other thread may use the
  * socket during this call, and `socket` must not be used afterwards when it succeeds.
+ * (`sgss_socket_detach` gives the descriptor away too but keeps the handle, closed.)
  *
  * Ownership: on success the caller's ownership of `socket` ends (as with
  * `sgss_socket_free`, which must not follow) and the caller owns the descriptor `*out_fd`;
@@ -556,6 +631,44 @@ sgss_result sgss_socket_from_descriptor(int64_t fd, struct sgss_socket **out, st
  * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED`.
  */
 sgss_result sgss_socket_into_descriptor(struct sgss_socket *socket, int64_t *out_fd, struct sgss_error *err);
+
+/**
+ * Gives up the socket's descriptor without closing it (Python's `detach`): `*out_fd`
+ * receives the open descriptor, which the caller now owns (and closes with
+ * close(2)/closesocket), and the socket becomes closed: every later call on it gives
+ * `SGSS_RESULT_CLOSED`, as after `sgss_socket_close`. The socket first leaves every
+ * poller it was registered in.
+ *
+ * This is to `sgss_socket_into_descriptor` what `sgss_socket_close` is to
+ * `sgss_socket_free`: the handle stays valid (other code holding it sees a closed socket,
+ * never freed memory) and still needs `sgss_socket_free`, which then closes nothing. No
+ * other thread may use the socket during this call.
+ *
+ * Ownership: the caller still owns `socket` (free it with `sgss_socket_free`) and, on
+ * success, owns the descriptor `*out_fd`; on failure nothing changed.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED` (already
+ * closed or detached).
+ */
+sgss_result sgss_socket_detach(struct sgss_socket *socket, int64_t *out_fd, struct sgss_error *err);
+
+/**
+ * Adopts a *duplicate* of the open socket descriptor `fd` (dup(2), close-on-exec; a
+ * `WSADuplicateSocket` handle on Windows), asking the OS for its family, type, blocking
+ * mode and timeouts (Python's `socket.fromfd`). The caller keeps `fd`, still uses and
+ * closes it as before: freeing the new socket closes only the duplicate.
+ *
+ * Compare `sgss_socket_from_descriptor`, which takes over `fd` itself.
+ *
+ * Ownership: `fd` stays the caller's in every case. On success the caller owns `*out`
+ * (free it with `sgss_socket_free`); on failure `*out` is unchanged and nothing was left
+ * open.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
+ * number or one too large for a descriptor: never truncated), `SGSS_RESULT_OS_ERROR`
+ * (`EBADF`: not open; `ENOTSOCK`: not a socket; the message names the descriptor).
+ */
+sgss_result sgss_socket_from_descriptor_dup(int64_t fd, struct sgss_socket **out, struct sgss_error *err);
 
 /**
  * Writes the platform code for an errno name such as `"ECONNREFUSED"` to `*out_code`.
@@ -706,6 +819,31 @@ void sgss_addrinfo_list_free(struct sgss_addrinfo_list *list);
 sgss_result sgss_host_name(char *buf, size_t len, size_t *out_len, struct sgss_error *err);
 
 /**
+ * Reverse lookup (getnameinfo(3)): writes the host name of the IPv4 or IPv6 address
+ * `addr` into `host_buf` and the service name of its port into `serv_buf`, each with the
+ * buffer rules of `sgss_address_host_text` (`*out_host_len` / `*out_serv_len` receive the
+ * lengths without the NUL).
+ *
+ * `flags` are `NI_*` values (`NI_NUMERICHOST`, `NI_NUMERICSERV`, `NI_NAMEREQD`,
+ * `NI_DGRAM`, `NI_NOFQDN`, from `<netdb.h>` or `sgss_constant_by_name`), or 0. Without
+ * `NI_NAMEREQD` an address with no name gives its numeric form. A name may take the
+ * resolver's time to find: pass `NI_NUMERICHOST` for text only.
+ *
+ * Both lengths are written whenever the lookup succeeds; if either buffer is too small the
+ * result is `SGSS_RESULT_BUFFER_TOO_SMALL` and that buffer holds an empty string, so
+ * `sgss_address_reverse_lookup(addr, flags, NULL, 0, &h, NULL, 0, &s, NULL)` asks for both
+ * sizes.
+ *
+ * Ownership: `addr` (owned or borrowed) and the buffers are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_host_len`, `out_serv_len`, a buffer
+ * with a length > 0), `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 address),
+ * `SGSS_RESULT_RESOLVER_ERROR` (e.g. `EAI_NONAME` with `NI_NAMEREQD` and no name; the code
+ * is the `EAI_*` value), `SGSS_RESULT_BUFFER_TOO_SMALL`.
+ */
+sgss_result sgss_address_reverse_lookup(const struct sgss_address *addr, int32_t flags, char *host_buf, size_t host_len, size_t *out_host_len, char *serv_buf, size_t serv_len, size_t *out_serv_len, struct sgss_error *err);
+
+/**
  * Deprecated: use `sgss_addrinfo_list_new` (the same function under the
  * `sgss_<object>_<verb>` name).
  */
@@ -716,6 +854,97 @@ sgss_result sgss_getaddrinfo(const char *host, const char *service, const struct
  * name).
  */
 sgss_result sgss_gethostname(char *buf, size_t len, size_t *out_len, struct sgss_error *err);
+
+/**
+ * Joins the multicast `group` (`IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`; the address's port
+ * is ignored) on `interface`: for an IPv4 group the interface's IPv4 address as a
+ * host-order number (`0x7f000001` for 127.0.0.1, as `sgss_address_u32` gives it), for an
+ * IPv6 group the interface index; 0 lets the OS choose. Bind the socket to the group's
+ * port to receive its traffic.
+ *
+ * The group must be a multicast address of the socket's family; anything else is refused
+ * before any system call and changes nothing.
+ *
+ * Ownership: `socket` and `group` (owned or borrowed) are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `group`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (not a multicast address, another family than the socket's, a socket that is not IPv4
+ * or IPv6), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g. `EADDRINUSE` when already
+ * a member, `ENODEV` for an unknown interface).
+ */
+sgss_result sgss_socket_join_group(const struct sgss_socket *socket, const struct sgss_address *group, uint32_t interface, struct sgss_error *err);
+
+/**
+ * Leaves a group joined with `sgss_socket_join_group` (the same `group` and `interface`;
+ * `IP_DROP_MEMBERSHIP` / `IPV6_LEAVE_GROUP`).
+ *
+ * Ownership: `socket` and `group` (owned or borrowed) are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `group`), `SGSS_RESULT_INVALID_ARGUMENT`
+ * (as for `sgss_socket_join_group`), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (e.g.
+ * `EADDRNOTAVAIL` when not a member).
+ */
+sgss_result sgss_socket_leave_group(const struct sgss_socket *socket, const struct sgss_address *group, uint32_t interface, struct sgss_error *err);
+
+/**
+ * Reads the hop limit of outgoing multicast (`IP_MULTICAST_TTL`, or `IPV6_MULTICAST_HOPS`
+ * on IPv6 sockets; 1 by default: the local network); writes it to `*out_value`.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 socket), `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_socket_get_multicast_ttl(const struct sgss_socket *socket, uint32_t *out_value, struct sgss_error *err);
+
+/**
+ * Sets the hop limit of outgoing multicast (`IP_MULTICAST_TTL`, or `IPV6_MULTICAST_HOPS`
+ * on IPv6 sockets): 0 (this host only) to 255.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (more than
+ * 255, never wrapped; not an IPv4 or IPv6 socket; nothing changes), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_socket_set_multicast_ttl(const struct sgss_socket *socket, uint32_t value, struct sgss_error *err);
+
+/**
+ * Reads whether this host receives its own multicast (`IP_MULTICAST_LOOP` /
+ * `IPV6_MULTICAST_LOOP`; on by default); writes it to `*out_value`.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 socket), `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_socket_get_multicast_loop(const struct sgss_socket *socket, bool *out_value, struct sgss_error *err);
+
+/**
+ * Sets whether this host receives its own multicast (`IP_MULTICAST_LOOP` /
+ * `IPV6_MULTICAST_LOOP`).
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 socket), `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_socket_set_multicast_loop(const struct sgss_socket *socket, bool value, struct sgss_error *err);
+
+/**
+ * Reads the interface outgoing multicast goes through (`IP_MULTICAST_IF` /
+ * `IPV6_MULTICAST_IF`) and writes it to `*out_value`: on an IPv4 socket the interface's
+ * address as a host-order number (0 for the default), on an IPv6 socket its index (0 for
+ * the default).
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 socket), `SGSS_RESULT_OS_ERROR`.
+ */
+sgss_result sgss_socket_get_multicast_if(const struct sgss_socket *socket, uint32_t *out_value, struct sgss_error *err);
+
+/**
+ * Sets the interface outgoing multicast goes through (`IP_MULTICAST_IF` /
+ * `IPV6_MULTICAST_IF`): on an IPv4 socket the interface's address as a host-order number
+ * (`0x7f000001` for 127.0.0.1), on an IPv6 socket its index; 0 is the default.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 socket), `SGSS_RESULT_OS_ERROR`
+ * (e.g. `EADDRNOTAVAIL` for an address no interface has, `ENXIO`/`EINVAL` for an unknown
+ * index).
+ */
+sgss_result sgss_socket_set_multicast_if(const struct sgss_socket *socket, uint32_t value, struct sgss_error *err);
 
 /**
  * Takes the pending error of the socket (`SO_ERROR`, e.g. the outcome of a non-blocking
@@ -1108,6 +1337,55 @@ sgss_result sgss_poller_descriptor(const struct sgss_poller *poller, int64_t *ou
  * `sgss_socket_descriptor`).
  */
 sgss_result sgss_poller_fd(const struct sgss_poller *poller, int64_t *out_fd, struct sgss_error *err);
+
+/**
+ * getsockopt(2) of an integer option: writes the `int` the OS stores to `*out_value` (a
+ * one-byte answer, as some systems give for `IP_MULTICAST_TTL`, is widened).
+ *
+ * Timeouts and the blocking mode have their own functions, which the socket remembers;
+ * read structs (`SO_LINGER`, `SO_RCVTIMEO`) with `sgss_socket_getsockopt_bytes`.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_value`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (`level` or `name` not a C `int`; an option whose value
+ * is not an `int`), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (`ENOPROTOOPT`, `EINVAL`:
+ * an option the OS does not know).
+ */
+sgss_result sgss_socket_getsockopt_int(const struct sgss_socket *socket, int64_t level, int64_t name, int32_t *out_value, struct sgss_error *err);
+
+/**
+ * setsockopt(2) of an integer option: passes `value` as a C `int`.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`), `SGSS_RESULT_INVALID_ARGUMENT` (`level`,
+ * `name` or `value` not a C `int`: nothing is set), `SGSS_RESULT_CLOSED`,
+ * `SGSS_RESULT_OS_ERROR` (`ENOPROTOOPT`, `EINVAL`).
+ */
+sgss_result sgss_socket_setsockopt_int(const struct sgss_socket *socket, int64_t level, int64_t name, int64_t value, struct sgss_error *err);
+
+/**
+ * getsockopt(2) into `buf`: asks for `len` bytes (1 to 1024) and writes how many the OS
+ * gave to `*out_len` (possibly fewer; the OS cuts a longer value to `len`). The bytes are
+ * the option's C value in the platform's layout (`struct linger`, `struct timeval`, ...).
+ *
+ * Ownership: `socket` and `buf` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_len`, `buf` with `len > 0`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (`len` 0 or more than 1024; `level` or `name` not a C
+ * `int`), `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (`ENOPROTOOPT`, `EINVAL`).
+ */
+sgss_result sgss_socket_getsockopt_bytes(const struct sgss_socket *socket, int64_t level, int64_t name, void *buf, size_t len, size_t *out_len, struct sgss_error *err);
+
+/**
+ * setsockopt(2) with the `len` bytes at `buf` as the option's value (a C struct in the
+ * platform's layout, e.g. `struct ip_mreq`, or an `int`).
+ *
+ * Ownership: `socket` and `buf` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `buf` with `len > 0`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (`level` or `name` not a C `int`; nothing is set),
+ * `SGSS_RESULT_CLOSED`, `SGSS_RESULT_OS_ERROR` (`ENOPROTOOPT`, `EINVAL` for a value of
+ * the wrong size).
+ */
+sgss_result sgss_socket_setsockopt_bytes(const struct sgss_socket *socket, int64_t level, int64_t name, const void *buf, size_t len, struct sgss_error *err);
 
 /**
  * Waits until a socket in `read` is readable (data, a connection to accept, or the end of

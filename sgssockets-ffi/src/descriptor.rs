@@ -1,13 +1,15 @@
-//! Moving OS descriptors across the boundary: adopting a socket a C host already has, and
-//! handing a socket's descriptor back to the host. Its `os` module is the only
-//! platform-specific code of the crate: the conversions between `int64_t` and the OS handle
-//! types, a socket's and the poller's (no system calls: core describes the adopted socket).
+//! Moving OS descriptors across the boundary: adopting a socket a C host already has (or a
+//! duplicate of it, `sgss_socket_from_descriptor_dup`), and handing a socket's descriptor
+//! back to the host (freeing the handle, `sgss_socket_into_descriptor`, or keeping it
+//! closed, `sgss_socket_detach`). Its `os` module is the only platform-specific code of the
+//! crate: the conversions between `int64_t` and the OS handle types, a socket's and the
+//! poller's (no system calls: core describes the adopted socket and makes the duplicate).
 
 use std::mem::ManuallyDrop;
 
-use sgssockets_core::{socket2, Error, RawSocket, Socket};
+use sgssockets_core::{convert, socket2, Error, RawSocket, Socket};
 
-use crate::boundary::{ffi_boundary, to_box, try_box, try_out, try_ref};
+use crate::boundary::{ffi_boundary, to_box, try_box, try_mut, try_out, try_ref};
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
 
@@ -132,6 +134,7 @@ pub unsafe extern "C" fn sgss_socket_from_descriptor(
 ///
 /// On failure the handle is unchanged and still the caller's. No other thread may use the
 /// socket during this call, and `socket` must not be used afterwards when it succeeds.
+/// (`sgss_socket_detach` gives the descriptor away too but keeps the handle, closed.)
 ///
 /// Ownership: on success the caller's ownership of `socket` ends (as with
 /// `sgss_socket_free`, which must not follow) and the caller owns the descriptor `*out_fd`;
@@ -154,6 +157,71 @@ pub unsafe extern "C" fn sgss_socket_into_descriptor(
         let owned = try_box!(socket);
         let inner = socket2::Socket::try_from(*owned)?;
         out.write(os::into_raw(inner));
+        Ok(())
+    })
+}
+
+/// A descriptor as the C `int64_t` of this API (a Windows `SOCKET` fits: handles are small).
+#[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+fn raw_to_c(raw: RawSocket) -> i64 {
+    raw as i64
+}
+
+/// Gives up the socket's descriptor without closing it (Python's `detach`): `*out_fd`
+/// receives the open descriptor, which the caller now owns (and closes with
+/// close(2)/closesocket), and the socket becomes closed: every later call on it gives
+/// `SGSS_RESULT_CLOSED`, as after `sgss_socket_close`. The socket first leaves every
+/// poller it was registered in.
+///
+/// This is to `sgss_socket_into_descriptor` what `sgss_socket_close` is to
+/// `sgss_socket_free`: the handle stays valid (other code holding it sees a closed socket,
+/// never freed memory) and still needs `sgss_socket_free`, which then closes nothing. No
+/// other thread may use the socket during this call.
+///
+/// Ownership: the caller still owns `socket` (free it with `sgss_socket_free`) and, on
+/// success, owns the descriptor `*out_fd`; on failure nothing changed.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`socket`, `out_fd`), `SGSS_RESULT_CLOSED` (already
+/// closed or detached).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_detach(
+    socket: *mut sgss_socket,
+    out_fd: *mut i64,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let socket = try_mut!(socket);
+        let out = try_out!(out_fd);
+        out.write(raw_to_c(socket.detach()?));
+        Ok(())
+    })
+}
+
+/// Adopts a *duplicate* of the open socket descriptor `fd` (dup(2), close-on-exec; a
+/// `WSADuplicateSocket` handle on Windows), asking the OS for its family, type, blocking
+/// mode and timeouts (Python's `socket.fromfd`). The caller keeps `fd`, still uses and
+/// closes it as before: freeing the new socket closes only the duplicate.
+///
+/// Compare `sgss_socket_from_descriptor`, which takes over `fd` itself.
+///
+/// Ownership: `fd` stays the caller's in every case. On success the caller owns `*out`
+/// (free it with `sgss_socket_free`); on failure `*out` is unchanged and nothing was left
+/// open.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`out`), `SGSS_RESULT_INVALID_ARGUMENT` (a negative
+/// number or one too large for a descriptor: never truncated), `SGSS_RESULT_OS_ERROR`
+/// (`EBADF`: not open; `ENOTSOCK`: not a socket; the message names the descriptor).
+#[no_mangle]
+pub unsafe extern "C" fn sgss_socket_from_descriptor_dup(
+    fd: i64,
+    out: *mut *mut sgss_socket,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let out = try_out!(out);
+        let raw =
+            convert::descriptor_from_int(fd).map_err(|e| Failure::Invalid(e.message().into()))?;
+        out.write(to_box(Socket::from_fd_dup(raw)?));
         Ok(())
     })
 }

@@ -37,12 +37,15 @@
 mod boundary;
 
 pub mod address;
+pub mod calls;
 pub mod constants;
 pub mod descriptor;
 pub mod errno;
 pub mod lookup;
+pub mod multicast;
 pub mod options;
 pub mod poller;
+pub mod rawopt;
 pub mod result;
 pub mod select;
 pub mod socket;

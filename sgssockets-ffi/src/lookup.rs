@@ -1,4 +1,5 @@
-//! Name lookup (`sgss_addrinfo_list_new`, returning a list freed with one call) and the host name.
+//! Name lookup (`sgss_addrinfo_list_new`, returning a list freed with one call), reverse
+//! lookup (`sgss_address_reverse_lookup`) and the host name.
 
 use std::ffi::c_char;
 
@@ -232,6 +233,69 @@ pub unsafe extern "C" fn sgss_host_name(
     ffi_boundary!(err, {
         let out = try_text_out!(buf, len, out_len);
         out.write(&lookup::hostname()?)
+    })
+}
+
+/// Reverse lookup (getnameinfo(3)): writes the host name of the IPv4 or IPv6 address
+/// `addr` into `host_buf` and the service name of its port into `serv_buf`, each with the
+/// buffer rules of `sgss_address_host_text` (`*out_host_len` / `*out_serv_len` receive the
+/// lengths without the NUL).
+///
+/// `flags` are `NI_*` values (`NI_NUMERICHOST`, `NI_NUMERICSERV`, `NI_NAMEREQD`,
+/// `NI_DGRAM`, `NI_NOFQDN`, from `<netdb.h>` or `sgss_constant_by_name`), or 0. Without
+/// `NI_NAMEREQD` an address with no name gives its numeric form. A name may take the
+/// resolver's time to find: pass `NI_NUMERICHOST` for text only.
+///
+/// Both lengths are written whenever the lookup succeeds; if either buffer is too small the
+/// result is `SGSS_RESULT_BUFFER_TOO_SMALL` and that buffer holds an empty string, so
+/// `sgss_address_reverse_lookup(addr, flags, NULL, 0, &h, NULL, 0, &s, NULL)` asks for both
+/// sizes.
+///
+/// Ownership: `addr` (owned or borrowed) and the buffers are borrowed for the call only.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`addr`, `out_host_len`, `out_serv_len`, a buffer
+/// with a length > 0), `SGSS_RESULT_INVALID_ARGUMENT` (not an IPv4 or IPv6 address),
+/// `SGSS_RESULT_RESOLVER_ERROR` (e.g. `EAI_NONAME` with `NI_NAMEREQD` and no name; the code
+/// is the `EAI_*` value), `SGSS_RESULT_BUFFER_TOO_SMALL`.
+// The C signature is getnameinfo's: an address, flags and two text buffers.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub unsafe extern "C" fn sgss_address_reverse_lookup(
+    addr: *const sgss_address,
+    flags: i32,
+    host_buf: *mut c_char,
+    host_len: usize,
+    out_host_len: *mut usize,
+    serv_buf: *mut c_char,
+    serv_len: usize,
+    out_serv_len: *mut usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let addr = try_ref!(addr);
+        // Named here: the buffer helper would call either pair plain `buf` / `out_len`.
+        for (ptr, len, name) in [
+            (host_buf, host_len, "host_buf"),
+            (serv_buf, serv_len, "serv_buf"),
+        ] {
+            if ptr.is_null() && len != 0 {
+                return Err(Failure::Null(name));
+            }
+        }
+        for (ptr, name) in [
+            (out_host_len, "out_host_len"),
+            (out_serv_len, "out_serv_len"),
+        ] {
+            if ptr.is_null() {
+                return Err(Failure::Null(name));
+            }
+        }
+        let host_out = try_text_out!(host_buf, host_len, out_host_len);
+        let serv_out = try_text_out!(serv_buf, serv_len, out_serv_len);
+        let (host, service) = lookup::getnameinfo(addr, flags)?;
+        let host_written = host_out.write(&host);
+        let serv_written = serv_out.write(&service);
+        host_written.and(serv_written)
     })
 }
 

@@ -24,7 +24,7 @@ fn option(name: &'static str) -> Result<&'static SocketOption, Failure> {
 }
 
 /// Sets option `name` of `socket` to `value` through core's table (range checks there).
-fn set(socket: &Socket, name: &'static str, value: OptionValue) -> Result<(), Failure> {
+pub(crate) fn set(socket: &Socket, name: &'static str, value: OptionValue) -> Result<(), Failure> {
     option(name)?.set(socket, value).map_err(Failure::from)
 }
 
@@ -40,7 +40,7 @@ fn wrong_kind(name: &'static str, value: OptionValue) -> Failure {
 }
 
 /// Reads boolean option `name` into `out`.
-fn get_bool(
+pub(crate) fn get_bool(
     socket: &Socket,
     name: &'static str,
     out: &mut MaybeUninit<bool>,
@@ -56,7 +56,7 @@ fn get_bool(
 
 /// Reads integer option `name` into `out` (a C integer type that holds every value the
 /// option can have).
-fn get_int<T: TryFrom<i64>>(
+pub(crate) fn get_int<T: TryFrom<i64>>(
     socket: &Socket,
     name: &'static str,
     out: &mut MaybeUninit<T>,
