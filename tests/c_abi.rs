@@ -145,6 +145,13 @@ fn compile_source(setup: &Setup, source: &Path, name: &str, link: Link) -> PathB
     exe
 }
 
+/// valgrind's option for `tests/c/valgrind.supp`: the known false positives of ring's
+/// AES-GCM assembly (each explained in the file), so TLS programs run under memcheck too.
+fn suppressions_arg() -> String {
+    let file = workspace_root().join("tests/c/valgrind.supp");
+    format!("--suppressions={}", file.display())
+}
+
 /// Runs a compiled test program, under valgrind when `SGSS_VALGRIND=1`.
 fn run_program(exe: &Path, args: &[&str]) -> Output {
     let valgrind = std::env::var("SGSS_VALGRIND").is_ok_and(|v| v == "1");
@@ -152,6 +159,7 @@ fn run_program(exe: &Path, args: &[&str]) -> Output {
         let mut command = Command::new("valgrind");
         command
             .args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
+            .arg(suppressions_arg())
             .arg(exe);
         println!("{}: under valgrind --leak-check=full", exe.display());
         command
@@ -237,6 +245,92 @@ fn c_poller_static() {
 #[test]
 fn c_poller_shared() {
     c_test("test_poller", Link::Shared);
+}
+
+/// A test PKI made with rcgen at run time (no private key is committed), written into `dir`
+/// as the PEM files `tests/c/test_tls.c` reads: `ca.pem`; `server.pem`/`server.key` for
+/// `localhost` and `127.0.0.1`, issued by the CA; `client.pem`/`client.key`, a client
+/// certificate issued by the CA.
+fn write_test_pki(dir: &Path) {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
+        KeyPair, KeyUsagePurpose,
+    };
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("the PKI folder can be made");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).expect("a PKI file can be written");
+    };
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "sgssockets C test CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let ca_cert = ca_params.self_signed(&ca_key).expect("the CA certificate");
+    write("ca.pem", &ca_cert.pem());
+    let issuer = Issuer::new(ca_params, ca_key);
+    for (name, subjects, usage) in [
+        (
+            "server",
+            vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ),
+        (
+            "client",
+            vec!["sgssockets C test client".to_owned()],
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ),
+    ] {
+        let mut params = CertificateParams::new(subjects.clone()).expect("leaf parameters");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, subjects[0].clone());
+        params.extended_key_usages = vec![usage];
+        let key = KeyPair::generate().expect("a leaf key");
+        let cert = params.signed_by(&key, &issuer).expect("a leaf certificate");
+        write(&format!("{name}.pem"), &cert.pem());
+        write(&format!("{name}.key"), &key.serialize_pem());
+    }
+}
+
+/// TLS from C (`tests/c/test_tls.c`): a loopback TLS 1.3 echo with both streams in one
+/// thread, non-blocking, on the poller and `sgss_tls_select`; verification failures;
+/// insecure skip-verify; ALPN; client certificates; buffered plaintext reported readable;
+/// close_notify versus truncation; timeouts; bad PEM; NULL arguments. The PKI is made here
+/// and given to the program as a folder, removed afterwards.
+fn tls_test(link: Link) {
+    let Some(setup) = setup() else { return };
+    let pki = setup
+        .out_dir
+        .join(format!("tls-pki-{link:?}").to_lowercase());
+    /// Removes the PKI folder (with its private keys) however the test ends.
+    struct RemoveOnDrop<'a>(&'a Path);
+    impl Drop for RemoveOnDrop<'_> {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(self.0);
+        }
+    }
+    let _remove = RemoveOnDrop(&pki);
+    write_test_pki(&pki);
+    let exe = compile(setup, "test_tls", link);
+    let output = run_program(&exe, &[pki.to_str().expect("a UTF-8 path")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(" 0 failed"),
+        "test_tls printed no clean summary:\n{stdout}"
+    );
+}
+
+#[test]
+fn c_tls_static() {
+    tls_test(Link::Static);
+}
+
+#[test]
+fn c_tls_shared() {
+    tls_test(Link::Shared);
 }
 
 /// The conventions of issue 11: new names and every deprecated alias, `const` (natural
