@@ -295,6 +295,15 @@ fn write_test_pki(dir: &Path) {
     }
 }
 
+/// Removes a test PKI folder (with its private keys) however the test ends.
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0);
+    }
+}
+
 /// TLS from C (`tests/c/test_tls.c`): a loopback TLS 1.3 echo with both streams in one
 /// thread, non-blocking, on the poller and `sgss_tls_select`; verification failures;
 /// insecure skip-verify; ALPN; client certificates; buffered plaintext reported readable;
@@ -305,13 +314,6 @@ fn tls_test(link: Link) {
     let pki = setup
         .out_dir
         .join(format!("tls-pki-{link:?}").to_lowercase());
-    /// Removes the PKI folder (with its private keys) however the test ends.
-    struct RemoveOnDrop<'a>(&'a Path);
-    impl Drop for RemoveOnDrop<'_> {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(self.0);
-        }
-    }
     let _remove = RemoveOnDrop(&pki);
     write_test_pki(&pki);
     let exe = compile(setup, "test_tls", link);
@@ -428,6 +430,55 @@ fn borrowed_address_cannot_be_freed_without_a_cast() {
     assert!(
         stderr.contains("const"),
         "rejected for another reason:\n{stderr}"
+    );
+}
+
+/// The header is right for both builds of the library: by default it defines `SGSS_TLS`
+/// and declares the TLS API; with `-DSGSS_NO_TLS` (for a library built without the `tls`
+/// feature) it declares none of it, so those names are free.
+#[test]
+fn header_declares_tls_unless_sgss_no_tls() {
+    let Some(setup) = setup() else { return };
+    let compile_snippet = |name: &str, code: &str, defines: &[&str]| -> Output {
+        let source = setup.out_dir.join(format!("{name}.c"));
+        std::fs::write(&source, code).expect("the snippet can be written");
+        Command::new("gcc")
+            .args(C_FLAGS)
+            .args(defines)
+            .arg("-c")
+            .arg("-I")
+            .arg(&setup.include_dir)
+            .arg(&source)
+            .arg("-o")
+            .arg(setup.out_dir.join(format!("{name}.o")))
+            .output()
+            .expect("gcc can be started")
+    };
+    let with_tls = compile_snippet(
+        "header_with_tls",
+        "#include \"sgssockets.h\"\n\
+         #if !defined(SGSS_TLS)\n#error SGSS_TLS is not defined\n#endif\n\
+         void end(sgss_tls *tls) { sgss_tls_free(tls); }\n",
+        &[],
+    );
+    assert!(
+        with_tls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_tls.stderr)
+    );
+    // These definitions clash with the TLS declarations if the header made them.
+    let without_tls = compile_snippet(
+        "header_without_tls",
+        "#include \"sgssockets.h\"\n\
+         #if defined(SGSS_TLS)\n#error SGSS_TLS is defined\n#endif\n\
+         typedef int sgss_tls;\ntypedef int sgss_select_item;\n\
+         int sgss_tls_new_client(void) { return SGSS_RESULT_OK; }\n",
+        &["-DSGSS_NO_TLS"],
+    );
+    assert!(
+        without_tls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&without_tls.stderr)
     );
 }
 
@@ -565,6 +616,90 @@ fn example_poller_echo_serves_many_clients() {
         rest.contains(&format!("served {CLIENTS} clients")),
         "{rest}\n{stderr}"
     );
+}
+
+/// The HTTPS example builds with the same flags and fetches a page from a loopback TLS
+/// server (core's `TlsStream`, a certificate for `localhost` from the test PKI), verifying it
+/// against the PKI's CA given as its ROOTS argument; it never goes to the internet here.
+#[test]
+fn example_tls_get_fetches_from_a_loopback_server() {
+    use sgssockets_core::tls::{ServerConfig, ServerOptions, TlsStream};
+    use sgssockets_core::{Incoming, Socket};
+    use std::time::Duration;
+
+    let Some(setup) = setup() else { return };
+    let pki = setup.out_dir.join("tls-pki-example");
+    let _remove = RemoveOnDrop(&pki);
+    write_test_pki(&pki);
+    let read = |name: &str| std::fs::read_to_string(pki.join(name)).expect("a PKI file");
+    let config = ServerConfig::new(&ServerOptions {
+        cert: read("server.pem"),
+        key: read("server.key"),
+        alpn: vec![b"http/1.1".to_vec()],
+        ..Default::default()
+    })
+    .expect("the server configuration");
+    let listener = Socket::tcp(false).expect("a socket");
+    listener
+        .bind(&"127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    listener.listen(1).expect("listen");
+    let port = listener
+        .local_addr()
+        .expect("the local address")
+        .port()
+        .expect("a port");
+    // Every wait of the server is bounded (generously: the example may run under valgrind).
+    let bound = Some(Duration::from_secs(60));
+    listener.set_recv_timeout(bound).expect("a timeout");
+    let server = std::thread::spawn(move || -> String {
+        let (socket, _) = listener.accept().expect("tls_get connects");
+        socket.set_recv_timeout(bound).expect("a timeout");
+        socket.set_send_timeout(bound).expect("a timeout");
+        let mut tls = TlsStream::server(socket, &config).expect("a server stream");
+        let mut request = Vec::new();
+        while !request.ends_with(b"\r\n\r\n") {
+            match tls.recv(4096).expect("the request arrives") {
+                Incoming::Data(bytes) => request.extend_from_slice(&bytes),
+                Incoming::Closed => break,
+            }
+        }
+        let body = "hello from a loopback TLS server\n";
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        tls.send(response.as_bytes()).expect("the response is sent");
+        tls.close().expect("close_notify is sent");
+        String::from_utf8_lossy(&request).into_owned()
+    });
+
+    let source = workspace_root().join("examples/c/tls_get.c");
+    let exe = compile_source(setup, &source, "tls_get", Link::Shared);
+    let ca = pki.join("ca.pem");
+    let output = run_program(
+        &exe,
+        &[
+            "localhost",
+            &port.to_string(),
+            "/hello",
+            ca.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    let request = server.join().expect("the server thread");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        request.starts_with("GET /hello HTTP/1.1\r\nHost: localhost\r\n"),
+        "{request}"
+    );
+    assert!(stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("hello from a loopback TLS server\n"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("tls_get: protocol TLSv1.3"), "{stderr}");
+    assert!(stderr.contains("tls_get: alpn http/1.1"), "{stderr}");
 }
 
 /// `readelf -d` of a binary: its dynamic section as text.
