@@ -1,6 +1,6 @@
 /* TLS from C (sgss_tls_*), client and server streams in one thread over loopback, both
  * non-blocking and driven by the poller or sgss_tls_select with timeouts: a TLS 1.3 echo
- * and every reader; verification failures (wrong host name, unknown issuer) as EPROTO with
+ * and every reader; half a megabyte with both sides blocking; verification failures (wrong host name, unknown issuer) as EPROTO with
  * rustls's reason; the insecure switch; ALPN; client certificates; a record partly read
  * whose rest select and the poller report readable (pending > 0) while the socket itself
  * has nothing; close_notify versus truncation (ECONNRESET); a blocking handshake running
@@ -467,6 +467,84 @@ static void test_partly_read_record_is_readable(void) {
     CHECK(ready == 2 && items[0].writable && items[1].writable);
 
     sgss_poller_free(poller);
+    sgss_tls_free(c);
+    sgss_tls_free(s);
+    sgss_tls_client_config_free(cc);
+    sgss_tls_server_config_free(sc);
+}
+
+/* Half a megabyte through a small send buffer, both streams non-blocking in one thread:
+ * the client's send blocks wanting to write (and reports bytes it took on the next call),
+ * the server's receive blocks wanting to read; every byte arrives, in order. */
+static void test_bulk_transfer_blocks_both_ways(void) {
+    const size_t total = 512 * 1024;
+    sgss_tls_client_config *cc = client_config(ca_pem, NULL, 0, false, false);
+    sgss_tls_server_config *sc = server_config(NULL, 0, false);
+    sgss_tls *c = NULL, *s = NULL;
+    sgss_result rc, rs, r;
+    sgss_error ec, es, err;
+    unsigned char *out = malloc(total), *in = malloc(total);
+    size_t sent = 0, got = 0, i;
+    bool send_blocked = false, recv_blocked = false;
+    double deadline;
+
+    CHECK(out != NULL && in != NULL);
+    for (i = 0; i < total; i++)
+        out[i] = (unsigned char)(i * 7 + i / 251);
+    tls_pair(cc, sc, "localhost", &c, &s);
+    /* A small send buffer: the client's send blocks long before half a megabyte is taken.
+     * (The receive buffer stays as it is: one that small makes TCP wait for its 200 ms
+     * window probes.) */
+    OK(sgss_socket_set_send_buffer_size(socket_of(c), 8192, NULL));
+    handshake_both(c, s, &rc, &ec, &rs, &es);
+    OK(rc);
+    OK(rs);
+    deadline = now() + WAIT;
+    while (got < total && now() < deadline) {
+        sgss_select_item items[2];
+        size_t n = 0, k = 0, ready = 0;
+        bool progress = false;
+        if (sent < total) {
+            r = sgss_tls_send(c, out + sent, total - sent, &k, &err);
+            if (r == SGSS_RESULT_OK) {
+                sent += k;
+                progress = k > 0;
+            } else {
+                EXPECT(SGSS_RESULT_WOULD_BLOCK, r);
+                if (r != SGSS_RESULT_WOULD_BLOCK)
+                    break;
+                send_blocked = send_blocked || want_of(c) == SGSS_WANT_WRITE;
+                items[n].socket = NULL;
+                items[n].tls = c;
+                items[n].want_read = want_of(c) == SGSS_WANT_READ;
+                items[n].want_write = want_of(c) == SGSS_WANT_WRITE;
+                n++;
+            }
+        }
+        r = sgss_tls_recv(s, in + got, total - got, &k, &err);
+        if (r == SGSS_RESULT_OK) {
+            got += k;
+            progress = true;
+        } else {
+            EXPECT(SGSS_RESULT_WOULD_BLOCK, r);
+            if (r != SGSS_RESULT_WOULD_BLOCK)
+                break;
+            recv_blocked = true;
+            CHECK(want_of(s) == SGSS_WANT_READ);
+            items[n].socket = NULL;
+            items[n].tls = s;
+            items[n].want_read = true;
+            items[n].want_write = false;
+            n++;
+        }
+        if (!progress && n > 0)
+            OK(sgss_tls_select(items, n, 5.0, &ready, NULL));
+    }
+    CHECK(sent == total && got == total);
+    CHECK(memcmp(in, out, total) == 0);
+    CHECK(send_blocked && recv_blocked);
+    free(out);
+    free(in);
     sgss_tls_free(c);
     sgss_tls_free(s);
     sgss_tls_client_config_free(cc);
@@ -965,6 +1043,7 @@ int main(int argc, char **argv) {
 
     test_echo_with_the_poller();
     test_partly_read_record_is_readable();
+    test_bulk_transfer_blocks_both_ways();
     test_clean_close_and_truncation();
     test_verification();
     test_alpn();
