@@ -145,6 +145,13 @@ fn compile_source(setup: &Setup, source: &Path, name: &str, link: Link) -> PathB
     exe
 }
 
+/// valgrind's option for `tests/c/valgrind.supp`: the known false positives of ring's
+/// AES-GCM assembly (each explained in the file), so TLS programs run under memcheck too.
+fn suppressions_arg() -> String {
+    let file = workspace_root().join("tests/c/valgrind.supp");
+    format!("--suppressions={}", file.display())
+}
+
 /// Runs a compiled test program, under valgrind when `SGSS_VALGRIND=1`.
 fn run_program(exe: &Path, args: &[&str]) -> Output {
     let valgrind = std::env::var("SGSS_VALGRIND").is_ok_and(|v| v == "1");
@@ -152,6 +159,7 @@ fn run_program(exe: &Path, args: &[&str]) -> Output {
         let mut command = Command::new("valgrind");
         command
             .args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
+            .arg(suppressions_arg())
             .arg(exe);
         println!("{}: under valgrind --leak-check=full", exe.display());
         command
@@ -252,6 +260,68 @@ fn c_poller_shared() {
     c_test("test_poller", Link::Shared);
 }
 
+/// A test PKI made with rcgen at run time (no private key is committed), written into `dir`
+/// as the PEM files `tests/c/test_tls.c` reads: `ca.pem`; `server.pem`/`server.key` for
+/// `localhost` and `127.0.0.1`, issued by the CA; `client.pem`/`client.key`, a client
+/// certificate issued by the CA.
+fn write_test_pki(dir: &Path) {
+    use sgssockets_test_support::certs::Ca;
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).expect("the PKI folder can be made");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.join(name), text).expect("a PKI file can be written");
+    };
+    let ca = Ca::new("sgssockets C test CA");
+    write("ca.pem", &ca.pem.cert);
+    for (name, pem) in [
+        ("server", ca.server(&["localhost", "127.0.0.1"])),
+        ("client", ca.client("sgssockets C test client")),
+    ] {
+        write(&format!("{name}.pem"), &pem.cert);
+        write(&format!("{name}.key"), &pem.key);
+    }
+}
+
+/// Removes a test PKI folder (with its private keys) however the test ends.
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(self.0);
+    }
+}
+
+/// TLS from C (`tests/c/test_tls.c`): a loopback TLS 1.3 echo with both streams in one
+/// thread, non-blocking, on the poller and `sgss_tls_select`; verification failures;
+/// insecure skip-verify; ALPN; client certificates; buffered plaintext reported readable;
+/// close_notify versus truncation; timeouts; bad PEM; NULL arguments. The PKI is made here
+/// and given to the program as a folder, removed afterwards.
+fn tls_test(link: Link) {
+    let Some(setup) = setup() else { return };
+    let pki = setup
+        .out_dir
+        .join(format!("tls-pki-{link:?}").to_lowercase());
+    let _remove = RemoveOnDrop(&pki);
+    write_test_pki(&pki);
+    let exe = compile(setup, "test_tls", link);
+    let output = run_program(&exe, &[pki.to_str().expect("a UTF-8 path")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(" 0 failed"),
+        "test_tls printed no clean summary:\n{stdout}"
+    );
+}
+
+#[test]
+fn c_tls_static() {
+    tls_test(Link::Static);
+}
+
+#[test]
+fn c_tls_shared() {
+    tls_test(Link::Shared);
+}
+
 /// The conventions of issue 11: new names and every deprecated alias, `const` (natural
 /// handle arrays, setters), the one timeout rule of calls that wait, the version macros,
 /// `sgss_result_name`, and `AF_*`/`SHUT_*` from the header alone.
@@ -347,6 +417,55 @@ fn borrowed_address_cannot_be_freed_without_a_cast() {
     assert!(
         stderr.contains("const"),
         "rejected for another reason:\n{stderr}"
+    );
+}
+
+/// The header is right for both builds of the library: by default it defines `SGSS_TLS`
+/// and declares the TLS API; with `-DSGSS_NO_TLS` (for a library built without the `tls`
+/// feature) it declares none of it, so those names are free.
+#[test]
+fn header_declares_tls_unless_sgss_no_tls() {
+    let Some(setup) = setup() else { return };
+    let compile_snippet = |name: &str, code: &str, defines: &[&str]| -> Output {
+        let source = setup.out_dir.join(format!("{name}.c"));
+        std::fs::write(&source, code).expect("the snippet can be written");
+        Command::new("gcc")
+            .args(C_FLAGS)
+            .args(defines)
+            .arg("-c")
+            .arg("-I")
+            .arg(&setup.include_dir)
+            .arg(&source)
+            .arg("-o")
+            .arg(setup.out_dir.join(format!("{name}.o")))
+            .output()
+            .expect("gcc can be started")
+    };
+    let with_tls = compile_snippet(
+        "header_with_tls",
+        "#include \"sgssockets.h\"\n\
+         #if !defined(SGSS_TLS)\n#error SGSS_TLS is not defined\n#endif\n\
+         void end(sgss_tls *tls) { sgss_tls_free(tls); }\n",
+        &[],
+    );
+    assert!(
+        with_tls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with_tls.stderr)
+    );
+    // These definitions clash with the TLS declarations if the header made them.
+    let without_tls = compile_snippet(
+        "header_without_tls",
+        "#include \"sgssockets.h\"\n\
+         #if defined(SGSS_TLS)\n#error SGSS_TLS is defined\n#endif\n\
+         typedef int sgss_tls;\ntypedef int sgss_select_item;\n\
+         int sgss_tls_new_client(void) { return SGSS_RESULT_OK; }\n",
+        &["-DSGSS_NO_TLS"],
+    );
+    assert!(
+        without_tls.status.success(),
+        "{}",
+        String::from_utf8_lossy(&without_tls.stderr)
     );
 }
 
@@ -484,6 +603,90 @@ fn example_poller_echo_serves_many_clients() {
         rest.contains(&format!("served {CLIENTS} clients")),
         "{rest}\n{stderr}"
     );
+}
+
+/// The HTTPS example builds with the same flags and fetches a page from a loopback TLS
+/// server (core's `TlsStream`, a certificate for `localhost` from the test PKI), verifying it
+/// against the PKI's CA given as its ROOTS argument; it never goes to the internet here.
+#[test]
+fn example_tls_get_fetches_from_a_loopback_server() {
+    use sgssockets_core::tls::{ServerConfig, ServerOptions, TlsStream};
+    use sgssockets_core::{Incoming, Socket};
+    use std::time::Duration;
+
+    let Some(setup) = setup() else { return };
+    let pki = setup.out_dir.join("tls-pki-example");
+    let _remove = RemoveOnDrop(&pki);
+    write_test_pki(&pki);
+    let read = |name: &str| std::fs::read_to_string(pki.join(name)).expect("a PKI file");
+    let config = ServerConfig::new(&ServerOptions {
+        cert: read("server.pem"),
+        key: read("server.key"),
+        alpn: vec![b"http/1.1".to_vec()],
+        ..Default::default()
+    })
+    .expect("the server configuration");
+    let listener = Socket::tcp(false).expect("a socket");
+    listener
+        .bind(&"127.0.0.1:0".parse().expect("an address"))
+        .expect("bind");
+    listener.listen(1).expect("listen");
+    let port = listener
+        .local_addr()
+        .expect("the local address")
+        .port()
+        .expect("a port");
+    // Every wait of the server is bounded (generously: the example may run under valgrind).
+    let bound = Some(Duration::from_secs(60));
+    listener.set_recv_timeout(bound).expect("a timeout");
+    let server = std::thread::spawn(move || -> String {
+        let (socket, _) = listener.accept().expect("tls_get connects");
+        socket.set_recv_timeout(bound).expect("a timeout");
+        socket.set_send_timeout(bound).expect("a timeout");
+        let mut tls = TlsStream::server(socket, &config).expect("a server stream");
+        let mut request = Vec::new();
+        while !request.ends_with(b"\r\n\r\n") {
+            match tls.recv(4096).expect("the request arrives") {
+                Incoming::Data(bytes) => request.extend_from_slice(&bytes),
+                Incoming::Closed => break,
+            }
+        }
+        let body = "hello from a loopback TLS server\n";
+        let response = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        tls.send(response.as_bytes()).expect("the response is sent");
+        tls.close().expect("close_notify is sent");
+        String::from_utf8_lossy(&request).into_owned()
+    });
+
+    let source = workspace_root().join("examples/c/tls_get.c");
+    let exe = compile_source(setup, &source, "tls_get", Link::Shared);
+    let ca = pki.join("ca.pem");
+    let output = run_program(
+        &exe,
+        &[
+            "localhost",
+            &port.to_string(),
+            "/hello",
+            ca.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    let request = server.join().expect("the server thread");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        request.starts_with("GET /hello HTTP/1.1\r\nHost: localhost\r\n"),
+        "{request}"
+    );
+    assert!(stdout.starts_with("HTTP/1.1 200 OK\r\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("hello from a loopback TLS server\n"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("tls_get: protocol TLSv1.3"), "{stderr}");
+    assert!(stderr.contains("tls_get: alpn http/1.1"), "{stderr}");
 }
 
 /// `readelf -d` of a binary: its dynamic section as text.

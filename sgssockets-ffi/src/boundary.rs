@@ -177,8 +177,7 @@ pub(crate) enum OwnershipBox {}
 /// Shared handles: [`to_arc`] gives the caller one strong count of an `Arc`; every count
 /// (including those made by [`clone_arc`]) is given back by one `_free` ([`free_arc`]).
 ///
-/// No handle of this kind yet: wave 2's TLS configurations will be (one configuration
-/// shared by many connections).
+/// The TLS configurations are of this kind (one configuration shared by many streams).
 #[derive(Debug)]
 pub(crate) enum OwnershipArc {}
 
@@ -261,7 +260,7 @@ macro_rules! box_castable {
     };
 }
 
-/// Declares a shared handle type: `arc_castable! { sgss_tls_config => TlsConfig }`.
+/// Declares a shared handle type: `arc_castable! { sgss_tls_client_config => ClientConfig }`.
 #[cfg_attr(not(test), allow(unused_macros))]
 macro_rules! arc_castable {
     ($handle:ty => $rust:ty) => {

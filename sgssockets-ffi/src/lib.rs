@@ -11,6 +11,9 @@
 //! [`result`] defines `sgss_result` and `sgss_error`; the other modules convert values for
 //! one area of core each (addresses, sockets, options, select, the poller, lookup, errno and
 //! constants, descriptors); [`wait`] holds the one timeout rule of the calls that wait.
+//! With the `tls` feature (on by default): `tls_config` (options and shared configurations),
+//! `tls` (streams and their readers) and `tls_wait` (select over sockets and TLS streams,
+//! TLS streams in the poller); the header declares them under `#if defined(SGSS_TLS)`.
 //!
 //! Names follow one scheme, `sgss_<object>_<verb>` (`sgss_socket_send_to`,
 //! `sgss_addrinfo_list_new`, `sgss_host_name`); the few older names stay exported as
@@ -49,6 +52,12 @@ pub mod rawopt;
 pub mod result;
 pub mod select;
 pub mod socket;
+#[cfg(feature = "tls")]
+pub mod tls;
+#[cfg(feature = "tls")]
+pub mod tls_config;
+#[cfg(feature = "tls")]
+pub mod tls_wait;
 pub mod wait;
 
 pub use result::{sgss_error, sgss_result, SGSS_ERROR_MESSAGE_SIZE};

@@ -168,6 +168,12 @@ impl PollerHandle {
         }
     }
 
+    /// The core poller, for registrations made in other modules (`sgss_poller_add_tls`).
+    #[cfg(feature = "tls")]
+    pub(crate) fn core(&self) -> &Poller {
+        &self.poller
+    }
+
     /// Forgets what an earlier wait found for `key` (its socket was just removed).
     fn forget(&self, key: u64) {
         self.mark_gone(&[key]);

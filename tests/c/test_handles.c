@@ -2,7 +2,8 @@
  * shows no leak and no invalid free. Owned handles (sgss_socket, sgss_address,
  * sgss_addrinfo_list) from every function that makes one, each ended by one _free or by a
  * call that consumes it; borrowed addresses (the `addr` of an sgss_addrinfo) read while
- * their list lives and never freed; every _free given NULL. (No handle type is shared yet.) */
+ * their list lives and never freed; every _free given NULL. (The TLS handles, shared
+ * configurations and the socket a stream lends, are made and ended in test_tls.c.) */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netdb.h>
