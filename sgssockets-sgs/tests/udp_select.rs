@@ -273,3 +273,57 @@ fn select_without_timeout_returns_when_ready() {
     assert_eq!(ready.as_int(), Some(1));
     assert!(host.take_warnings().is_empty());
 }
+
+/// A failure in a later list gives every array its items back, in order; the same array
+/// given twice takes the later list's result.
+#[test]
+fn select_failure_restores_every_array_and_aliases_work() {
+    let host = loaded_host();
+    let (a, a_addr) = udp_bound(&host);
+    let (b, _) = udp_bound(&host);
+    let (c, _) = udp_bound(&host);
+    let ids = |array: &Value<'_>| -> Vec<usize> {
+        host.array_items(array)
+            .unwrap()
+            .iter()
+            .map(|v| v.variable().data_ptr() as usize)
+            .collect()
+    };
+    let read = host.array(&[&a, &b, &c]);
+    let write = host.array(&[&c, &b]);
+    let error = host.array(&[&a, &host.str("x")]);
+    let (read_before, write_before, error_before) = (ids(&read), ids(&write), ids(&error));
+    let stack = host.stack_len();
+    let r = host.call1("socket_select", &[&read, &write, &error, &host.int(0)]);
+    assert_eq!(r.as_int(), Some(-1));
+    assert_eq!(
+        host.take_warnings(),
+        ["socket_select(): item #2 of 'error' array is not a socket"]
+    );
+    assert_eq!(ids(&read), read_before);
+    assert_eq!(ids(&write), write_before);
+    assert_eq!(ids(&error), error_before);
+    assert_eq!(host.stack_len(), stack);
+
+    // The same array as read and write list: UDP sockets are always writable, so the
+    // write result (all of them) is what the array holds.
+    host.method1(&b, "sendto", &[&host.str("x"), &a_addr]);
+    let both = host.array(&[&b, &a, &c]);
+    let order = ids(&both);
+    let r = host.call1(
+        "socket_select",
+        &[&both, &both, &host.array(&[]), &host.int(5)],
+    );
+    // The count is per list, as select(2)'s: b readable, all three writable.
+    assert_eq!(r.as_int(), Some(4), "{:?}", host.messages());
+    assert_eq!(ids(&both), order);
+    let read_only = host.array(&[&b, &a, &c]);
+    let r = host.call1(
+        "socket_select",
+        &[&read_only, &host.array(&[]), &host.array(&[]), &host.int(5)],
+    );
+    assert_eq!(r.as_int(), Some(1));
+    assert_eq!(ids(&read_only), [a.variable().data_ptr() as usize]);
+    assert!(host.take_warnings().is_empty());
+    assert_eq!(host.stack_len(), stack);
+}

@@ -393,7 +393,7 @@ impl Ctx<'_> {
         let base = self.stack_size();
         // SAFETY: live context; `var` is a dict held by the caller. The iterator is pushed.
         if unsafe { raw::sgs_CreateIterator(self.raw, std::ptr::null_mut(), *var) } == 0 {
-            self.truncate_to(base);
+            self.pop_to(base);
             return Ok(());
         }
         let iterator = self.variable_at(base);
@@ -404,17 +404,17 @@ impl Ctx<'_> {
             unsafe { raw::sgs_IterPushData(self.raw, iterator, 1, 1) };
             let key = self.bytes_at(base + 1).map(String::from_utf8_lossy);
             result = visit(key.as_deref().unwrap_or(""), base + 2);
-            self.truncate_to(base + 1);
+            self.pop_to(base + 1);
             if result.is_err() {
                 break;
             }
         }
-        self.truncate_to(base);
+        self.pop_to(base);
         result
     }
 
     /// Pops what was pushed above `size` items.
-    fn truncate_to(&self, size: i32) {
+    pub fn pop_to(&self, size: i32) {
         let extra = self.stack_size() - size;
         if extra > 0 {
             // SAFETY: live context; only items this call pushed are popped.
@@ -430,8 +430,38 @@ impl Ctx<'_> {
         let base = self.stack_size();
         self.push_variable(var);
         let bytes = self.bytes_at(base).map(<[u8]>::to_vec);
-        self.truncate_to(base);
+        self.pop_to(base);
         bytes
+    }
+
+    /// The items `base..base + len` of the stack (all present: pushed by this call), read
+    /// with one call into the VM each.
+    pub fn stack_items(&self, base: i32, len: usize) -> impl Iterator<Item = sgs_Variable> + '_ {
+        (base..).take(len).map(|item| {
+            // SAFETY: live context; the caller pushed these items, so the index is valid.
+            unsafe { raw::sgs_StackItem(self.raw, item) }
+        })
+    }
+
+    /// Moves every item of the array `var` (`len` of them) onto the stack, in order, leaving
+    /// the array empty: one call into the VM however long the array. Returns the stack
+    /// index of the first. [`array_push_top`](Ctx::array_push_top) moves them back.
+    pub fn array_take_all(&self, var: &sgs_Variable, len: usize) -> i32 {
+        let base = self.stack_size();
+        let count = i32::try_from(len).unwrap_or(i32::MAX);
+        // SAFETY: live context; `var` is an array of `len` items (caller's check).
+        unsafe { raw::sgs_ArrayPop(self.raw, *var, count, 1) };
+        base
+    }
+
+    /// Moves the top `count` stack items to the end of the array `var`.
+    pub fn array_push_top(&self, var: &sgs_Variable, count: usize) {
+        if count == 0 {
+            return;
+        }
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
+        // SAFETY: live context; `var` is an array and the top `count` items exist (caller).
+        unsafe { raw::sgs_ArrayPush(self.raw, *var, count) };
     }
 
     /// Pushes `var` (taking a new reference for the stack).

@@ -182,15 +182,21 @@ pub fn object_at<'call, T: NativeType>(ctx: &Ctx<'call>, item: i32) -> Option<&'
 /// # Safety
 /// `var` is a valid variable that stays referenced for `'a`.
 pub unsafe fn object_of_variable<'a, T: NativeType>(var: &sgs_Variable) -> Option<&'a T> {
-    let mut var = *var;
-    // SAFETY: `var` is a valid variable (contract); only read by the VM.
-    if unsafe { raw::sgs_IsObjectP(&mut var, interface_ptr::<T>()) } == 0 {
+    // Read straight from the public object header (what `sgs_IsObjectP` and
+    // `sgs_GetObjectDataP` do), without two calls into the VM per item of a select list.
+    if var.type_ != raw::SGS_VT_OBJECT {
         return None;
     }
-    // SAFETY: an object with `T`'s interface holds a `Box<T>` or null.
-    let data = unsafe { raw::sgs_GetObjectDataP(&mut var) }.cast::<T>();
-    // SAFETY: non-null data is a live `T`, kept alive by the reference (contract).
-    unsafe { data.as_ref() }
+    // SAFETY: the type tag says the union holds the object pointer.
+    let obj = unsafe { var.data.O };
+    // SAFETY: an object variable points to a live object header (contract).
+    let (iface, data) = unsafe { ((*obj).iface, (*obj).data) };
+    if !std::ptr::eq(iface, interface_ptr::<T>()) {
+        return None;
+    }
+    // SAFETY: an object with `T`'s interface holds a `Box<T>` or null; non-null data is a
+    // live `T`, kept alive by the reference (contract).
+    unsafe { data.cast::<T>().as_ref() }
 }
 
 /// The `T` of the object a callback was called for, after checking its interface.

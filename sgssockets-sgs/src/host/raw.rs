@@ -308,6 +308,7 @@ extern "C" {
     pub fn sgs_GCMark(C: *mut sgs_Context, var: *mut sgs_Variable);
     pub fn sgs_PushVariable(C: *mut sgs_Context, var: sgs_Variable) -> c_int;
     pub fn sgs_ArrayPush(C: *mut sgs_Context, var: sgs_Variable, count: sgs_StkIdx);
+    pub fn sgs_ArrayPop(C: *mut sgs_Context, var: sgs_Variable, count: sgs_StkIdx, ret: sgs_Bool);
     pub fn sgs_IsDict(var: sgs_Variable) -> sgs_Bool;
     pub fn sgs_CreateIterator(
         C: *mut sgs_Context,

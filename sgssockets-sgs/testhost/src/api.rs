@@ -659,6 +659,37 @@ pub unsafe extern "C" fn sgs_ArrayPush(ctx: *mut Context, var: Variable, count: 
     }
 }
 
+/// Moves the last `count` items of an array onto the stack (`ret`) or drops them, as the VM
+/// does: the references go from the array to the stack.
+#[no_mangle]
+pub unsafe extern "C" fn sgs_ArrayPop(ctx: *mut Context, var: Variable, count: i32, ret: c_int) {
+    if !is_object_of(&var, iface_mut(&ARRAY_IFACE)) {
+        api_error(ctx, "sgs_ArrayPop: variable is not an array");
+        return;
+    }
+    // SAFETY: `var` is a live array (checked above); the reference is dropped before the
+    // items are pushed or released.
+    let taken = unsafe { array_of(var.data.o) }.and_then(|items| {
+        let count = usize::try_from(count).ok().filter(|&n| n <= items.len())?;
+        let at = items.len() - count;
+        Some(items.split_off(at))
+    });
+    let Some(taken) = taken else {
+        api_error(
+            ctx,
+            &format!("sgs_ArrayPop: too few items in the array (need: {count})"),
+        );
+        return;
+    };
+    for item in taken {
+        if ret != 0 {
+            push_owned(ctx, item);
+        } else {
+            release(ctx, &item);
+        }
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn sgs_IsDict(var: Variable) -> c_int {
     c_int::from(is_object_of(&var, iface_mut(&DICT_IFACE)))
