@@ -145,3 +145,89 @@ fn properties_take_any_values() {
         assert_no_internal_error(&host, "index");
     }
 }
+
+/// The TLS functions, methods and properties (SPEC §8) take anything too: on an open
+/// non-blocking socket mid-handshake, and on a closed one.
+#[cfg(feature = "tls")]
+#[test]
+fn tls_calls_take_any_arguments() {
+    use sgssockets_test_support::certs::Ca;
+    let host = loaded_host();
+    let ca = Ca::new("sweep CA");
+    let pem = ca.server(&["localhost"]);
+    let (a, b) = tcp_pair(&host);
+    let values = {
+        let mut values = sample_values(&host, &a);
+        values.push(host.dict(&[("roots", &host.str(&ca.pem.cert))]));
+        values.push(host.dict(&[("cert", &host.str(&pem.cert)), ("key", &host.str(&pem.key))]));
+        values.push(host.dict(&[("bogus", &host.int(1))]));
+        values
+    };
+    let objects = host.live_objects();
+    // One argument each (more is an argument-count warning): a context from the system's
+    // roots is made only for `null`.
+    for name in ["socket_tls_client_context", "socket_tls_server_context"] {
+        sweep(&values, 1, |args| {
+            drop(host.call(name, args));
+            assert_no_internal_error(&host, name);
+        });
+    }
+    assert_eq!(host.live_objects(), objects, "objects leaked");
+    let client_ctx = host.call1("socket_tls_client_context", &[&values[16]]);
+    let server_ctx = host.call1("socket_tls_server_context", &[&values[17]]);
+    let mut values = values;
+    values.truncate(16);
+    values.push(client_ctx.clone());
+    values.push(server_ctx.clone());
+    let objects = host.live_objects();
+    sweep(&values, 3, |args| {
+        drop(host.call("socket_tls", args));
+        assert_no_internal_error(&host, "socket_tls");
+    });
+    assert_eq!(host.live_objects(), objects, "objects leaked");
+
+    assert!(host.set(&a, "blocking", &host.bool(false)));
+    assert!(host.set(&b, "blocking", &host.bool(false)));
+    let open = host.call1("socket_tls", &[&a, &client_ctx, &host.str("localhost")]);
+    let server = host.call1("socket_tls", &[&b, &server_ctx]);
+    let (c, _d) = tcp_pair(&host);
+    let closed = host.call1("socket_tls", &[&c, &client_ctx, &host.str("localhost")]);
+    host.method1(&closed, "close", &[]);
+    host.take_messages();
+    for target in [&open, &server, &closed] {
+        for name in ["handshake", "send", "recv"] {
+            sweep(&values, 2, |args| {
+                drop(host.call_method(target, name, args));
+                assert_no_internal_error(&host, name);
+            });
+        }
+        for name in [
+            "version",
+            "cipher",
+            "alpn",
+            "server_name",
+            "pending",
+            "want",
+            "is_client",
+            "peer_certificates",
+            "socket",
+        ] {
+            for value in &values {
+                host.set(target, name, value);
+                drop(host.get(target, name));
+                assert_no_internal_error(&host, name);
+            }
+        }
+        for key in &values {
+            drop(host.get_index(target, key));
+            assert_no_internal_error(&host, "index");
+        }
+    }
+    for name in ["side"] {
+        for value in &values {
+            host.set(&client_ctx, name, value);
+            drop(host.get(&client_ctx, name));
+            assert_no_internal_error(&host, name);
+        }
+    }
+}
