@@ -130,6 +130,9 @@ pub fn secs_from_timeout(timeout: Option<Duration>) -> f64 {
 /// assert!(wait_timeout_from_secs(f64::NAN).is_err());
 /// ```
 pub fn wait_timeout_from_secs(secs: f64) -> Result<Option<Duration>> {
+    if secs == 0.0 {
+        return Ok(Some(Duration::ZERO)); // the polling loops' case, without the float work
+    }
     if secs.is_nan() || secs < 0.0 {
         return Err(Error::invalid_input(
             WAIT_OP,

@@ -94,7 +94,8 @@ impl PollerHandle {
     /// Forgets every gone key (a new wait starts: its events are all live, and a new
     /// registration may reuse a key).
     fn clear_gone(&self) {
-        if self.any_gone.swap(false, Ordering::AcqRel) {
+        // A plain load first: the usual case (nothing gone) costs no locked instruction.
+        if self.any_gone.load(Ordering::Relaxed) && self.any_gone.swap(false, Ordering::AcqRel) {
             self.gone().clear();
         }
     }

@@ -50,7 +50,10 @@ impl Shared {
 
     /// The keys of registrations removed because their socket closed, since the last call.
     pub fn take_closed(&self) -> Vec<u64> {
-        if !self.closed_pending.swap(false, Ordering::Acquire) {
+        // A plain load first: the usual case (nothing closed) costs no locked instruction.
+        if !self.closed_pending.load(Ordering::Relaxed)
+            || !self.closed_pending.swap(false, Ordering::Acquire)
+        {
             return Vec::new();
         }
         self.table().take_closed()
