@@ -51,6 +51,9 @@ pub fn error_text(code: i32) -> String {
     if code == 0 {
         return "Success".to_owned();
     }
+    if let Some((_, text)) = crate::sys::errno::TEXTS.iter().find(|(c, _)| *c == code) {
+        return (*text).to_owned();
+    }
     let text = std::io::Error::from_raw_os_error(code).to_string();
     // std appends " (os error N)"; the caller wants the system's words alone.
     match text.rfind(" (os error ") {

@@ -220,6 +220,10 @@ pub(crate) mod errno {
     pub(crate) const ETIMEDOUT: i32 = libc::ETIMEDOUT;
     pub(crate) const ENOTSOCK: i32 = libc::ENOTSOCK;
     pub(crate) const EWOULDBLOCK: i32 = libc::EWOULDBLOCK;
+    pub(crate) const ECONNRESET: i32 = libc::ECONNRESET;
+    pub(crate) const EPROTO: i32 = libc::EPROTO;
+    /// The words for codes the system's message table does not have (none here).
+    pub(crate) const TEXTS: &[(i32, &str)] = &[];
 
     /// Every name `errno_by_name` knows, with its value here.
     pub(crate) const TABLE: &[(&str, i32)] = &[

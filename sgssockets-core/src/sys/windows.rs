@@ -248,6 +248,11 @@ pub(crate) mod errno {
     pub(crate) const ETIMEDOUT: i32 = WinSock::WSAETIMEDOUT;
     pub(crate) const ENOTSOCK: i32 = WinSock::WSAENOTSOCK;
     pub(crate) const EWOULDBLOCK: i32 = WinSock::WSAEWOULDBLOCK;
+    pub(crate) const ECONNRESET: i32 = WinSock::WSAECONNRESET;
+    /// The C runtime's `EPROTO` (Winsock has none): what a TLS failure reports.
+    pub(crate) const EPROTO: i32 = 134;
+    /// The words for codes the system's message table does not have.
+    pub(crate) const TEXTS: &[(i32, &str)] = &[(EPROTO, "Protocol error")];
 
     /// Every name `errno_by_name` knows, with its value here. Winsock has no `EAGAIN`
     /// (`WSAEWOULDBLOCK` is both) and no `ENFILE` (its nearest is `WSAEMFILE`), and it
@@ -282,6 +287,7 @@ pub(crate) mod errno {
         ("ENOTSOCK", WinSock::WSAENOTSOCK),
         ("EOPNOTSUPP", WinSock::WSAEOPNOTSUPP),
         ("EPIPE", WinSock::WSAESHUTDOWN),
+        ("EPROTO", EPROTO),
         ("EPROTONOSUPPORT", WinSock::WSAEPROTONOSUPPORT),
         ("EPROTOTYPE", WinSock::WSAEPROTOTYPE),
         ("ETIMEDOUT", WinSock::WSAETIMEDOUT),

@@ -39,19 +39,11 @@ pub use stream::TlsStream;
 
 use crate::Error;
 
-/// `EPROTO`: what a TLS failure reports.
-#[cfg(unix)]
-pub const EPROTO: i32 = libc::EPROTO;
-/// `EPROTO`: what a TLS failure reports (the C runtime's value; Winsock has none).
-#[cfg(windows)]
-pub const EPROTO: i32 = 134;
+/// `EPROTO`: what a TLS failure reports (on Windows the C runtime's value: Winsock has none).
+pub const EPROTO: i32 = crate::sys::errno::EPROTO;
 
 /// `ECONNRESET`: what an end of stream without `close_notify` reports.
-#[cfg(unix)]
-pub const ECONNRESET: i32 = libc::ECONNRESET;
-/// `ECONNRESET`: what an end of stream without `close_notify` reports.
-#[cfg(windows)]
-pub const ECONNRESET: i32 = 10054;
+pub const ECONNRESET: i32 = crate::sys::errno::ECONNRESET;
 
 /// A cipher suite's IANA name (rustls spells the TLS 1.3 suites `TLS13_...`; IANA, and
 /// this crate, `TLS_...`).
