@@ -237,19 +237,19 @@ impl TestPki {
 
 mod tls_examples;
 
-/// `examples/sgs/poller_server.sgs` (bounded to 20 s by its own argument) serves several
-/// clients at once, each several rounds, and reports what it served when it stops.
-fn poller_server_echoes(vm_dir: &Path, module_dir: &Path) {
-    use std::io::{BufRead, BufReader, Read as _, Write as _};
-    use std::net::TcpStream;
-    let example = workspace_root()
-        .join("examples")
-        .join("sgs")
-        .join("poller_server.sgs");
+/// Starts an example server script (`sgsvm -p script args`) and reads the `port N` line it
+/// prints first on stderr. The caller kills it.
+pub fn start_server(
+    vm_dir: &Path,
+    module_dir: &Path,
+    script: &Path,
+    args: &[&str],
+) -> (std::process::Child, u16) {
+    use std::io::{BufRead, BufReader};
     let mut server = Command::new(vm_dir.join("sgsvm"))
         .arg("-p")
-        .arg(&example)
-        .args(["0", "20"])
+        .arg(script)
+        .args(args)
         .current_dir(module_dir)
         .env("LD_LIBRARY_PATH", vm_dir)
         .stdin(Stdio::null())
@@ -261,11 +261,24 @@ fn poller_server_echoes(vm_dir: &Path, module_dir: &Path) {
     BufReader::new(server.stderr.take().expect("piped stderr"))
         .read_line(&mut first)
         .expect("the server prints its port");
-    let port: u16 = first
+    let port = first
         .trim()
         .strip_prefix("port ")
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("expected 'port N', got {first:?}"));
+    (server, port)
+}
+
+/// `examples/sgs/poller_server.sgs` (bounded to 20 s by its own argument) serves several
+/// clients at once, each several rounds, and reports what it served when it stops.
+fn poller_server_echoes(vm_dir: &Path, module_dir: &Path) {
+    use std::io::{Read as _, Write as _};
+    use std::net::TcpStream;
+    let example = workspace_root()
+        .join("examples")
+        .join("sgs")
+        .join("poller_server.sgs");
+    let (mut server, port) = start_server(vm_dir, module_dir, &example, &["0", "20"]);
     let mut clients: Vec<TcpStream> = (0..20)
         .map(|_| {
             let client = TcpStream::connect(("127.0.0.1", port)).expect("connect");

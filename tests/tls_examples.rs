@@ -2,9 +2,7 @@
 //! process: `examples/sgs/https_get.sgs` fetches a page from a local HTTPS server, and
 //! `examples/sgs/tls_echo_server.sgs` echoes for several TLS clients at once.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use sgssockets_core::tls::TlsStream;
@@ -12,7 +10,7 @@ use sgssockets_core::tls::{ClientConfig, ClientOptions, Roots, ServerConfig, Ser
 use sgssockets_core::{Incoming, Socket};
 use sgssockets_tests::workspace_root;
 
-use super::{run_script, TestPki};
+use super::{run_script, start_server, TestPki};
 
 /// Longest any socket in these checks waits.
 const WAIT: Duration = Duration::from_secs(20);
@@ -101,26 +99,7 @@ fn tls_echo_server_echoes(vm_dir: &Path, module_dir: &Path, pki: &TestPki) {
     let cert = write(module_dir, "sgss_test_server.pem", &pki.server.cert);
     let key = write(module_dir, "sgss_test_server.key", &pki.server.key);
     let example = workspace_root().join("examples/sgs/tls_echo_server.sgs");
-    let mut server = Command::new(vm_dir.join("sgsvm"))
-        .arg("-p")
-        .arg(&example)
-        .args([&cert, &key, "0", "20"])
-        .current_dir(module_dir)
-        .env("LD_LIBRARY_PATH", vm_dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sgsvm starts");
-    let mut first = String::new();
-    BufReader::new(server.stderr.take().expect("piped stderr"))
-        .read_line(&mut first)
-        .expect("the server prints its port");
-    let port: u16 = first
-        .trim()
-        .strip_prefix("port ")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("expected 'port N', got {first:?}"));
+    let (mut server, port) = start_server(vm_dir, module_dir, &example, &[&cert, &key, "0", "20"]);
     let config = ClientConfig::new(&ClientOptions {
         roots: Roots::Pem(pki.ca.pem.cert.clone()),
         ..Default::default()
