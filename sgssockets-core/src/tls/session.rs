@@ -252,7 +252,7 @@ impl TlsSession {
         self.conn.alpn_protocol()
     }
 
-    /// The server name: the one given to [`client`](TlsStream::client), or on a server
+    /// The server name: the one given to [`client`](TlsSession::client), or on a server
     /// the SNI name the client sent (`None` before the handshake or without SNI).
     pub fn server_name(&self) -> Option<&str> {
         match &self.conn {
