@@ -2130,6 +2130,22 @@ sgss_result sgss_tls_client_options_set_alpn(struct sgss_tls_client_options *opt
 
 #if defined(SGSS_TLS)
 /**
+ * Limits the cipher suites to `names` (IANA names such as `"TLS_AES_128_GCM_SHA256"`), in
+ * order of preference; `count` 0 restores the defaults (every suite of the ring provider).
+ * The names are copied; one the provider does not offer is reported by
+ * `sgss_tls_client_config_new` (naming `cipher_suites`).
+ *
+ * Ownership: `options` (needed to itself) and `names` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`options`, `names` with `count > 0`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, not UTF-8). On error the options are
+ * unchanged.
+ */
+sgss_result sgss_tls_client_options_set_cipher_suites(struct sgss_tls_client_options *options, const char *const *names, size_t count, struct sgss_error *err);
+#endif
+
+#if defined(SGSS_TLS)
+/**
  * Sets the client certificate chain (`cert`: PEM, leaf first) and its private key (`key`:
  * PEM, PKCS#8, PKCS#1 or SEC1), sent to servers that ask for one. Both are copied; PEM that
  * does not parse is reported by `sgss_tls_client_config_new` (naming `client_cert` or
@@ -2236,6 +2252,22 @@ sgss_result sgss_tls_server_options_set_cert(struct sgss_tls_server_options *opt
  * options are unchanged.
  */
 sgss_result sgss_tls_server_options_set_alpn(struct sgss_tls_server_options *options, const char *const *protocols, size_t count, struct sgss_error *err);
+#endif
+
+#if defined(SGSS_TLS)
+/**
+ * Limits the cipher suites to `names` (IANA names such as `"TLS_AES_128_GCM_SHA256"`), in
+ * order of preference; `count` 0 restores the defaults (every suite of the ring provider).
+ * The names are copied; one the provider does not offer is reported by
+ * `sgss_tls_server_config_new` (naming `cipher_suites`).
+ *
+ * Ownership: `options` (needed to itself) and `names` are borrowed for the call only.
+ *
+ * Errors: `SGSS_RESULT_NULL_ARGUMENT` (`options`, `names` with `count > 0`),
+ * `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, not UTF-8). On error the options are
+ * unchanged.
+ */
+sgss_result sgss_tls_server_options_set_cipher_suites(struct sgss_tls_server_options *options, const char *const *names, size_t count, struct sgss_error *err);
 #endif
 
 #if defined(SGSS_TLS)

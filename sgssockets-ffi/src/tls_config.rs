@@ -99,34 +99,62 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// The C strings of a `(list, count)` argument of option `option` (`count` 0: none).
+///
+/// # Safety
+/// `list` is NULL or points to `count` readable pointers, each NULL or a NUL-terminated
+/// string that stays valid and unchanged during the call.
+unsafe fn text_list_arg<'a>(
+    option: &str,
+    list: *const *const c_char,
+    count: usize,
+) -> Result<Vec<&'a CStr>, Failure> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    if list.is_null() {
+        return Err(Failure::Null(if option == "alpn" {
+            "protocols"
+        } else {
+            "names"
+        }));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::Invalid(format!(
+            "{option}: count {count} is too large"
+        )));
+    }
+    let mut texts = Vec::with_capacity(count.min(64));
+    for index in 0..count {
+        // SAFETY: `list` holds `count` readable pointers (this function's contract).
+        let entry = unsafe { list.add(index).read() };
+        if entry.is_null() {
+            let name = if option == "alpn" {
+                "protocols"
+            } else {
+                "names"
+            };
+            return Err(Failure::Invalid(format!(
+                "{option}: {name}[{index}] is NULL"
+            )));
+        }
+        // SAFETY: a non-NULL entry is a NUL-terminated string (this function's contract).
+        texts.push(unsafe { CStr::from_ptr(entry) });
+    }
+    Ok(texts)
+}
+
 /// An ALPN list `(protocols, count)` from C: each a NUL-terminated name of 1 to 255 bytes.
 ///
 /// # Safety
 /// `protocols` is NULL or points at `count` readable pointers, each NULL or a
 /// NUL-terminated string, unchanged during the call.
 unsafe fn alpn_arg(protocols: *const *const c_char, count: usize) -> Result<Vec<Vec<u8>>, Failure> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    if protocols.is_null() {
-        return Err(Failure::Null("protocols"));
-    }
-    if count > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
-        return Err(Failure::Invalid(format!(
-            "alpn: count {count} is too large"
-        )));
-    }
-    let mut list = Vec::with_capacity(count.min(64));
-    for index in 0..count {
-        // SAFETY: `protocols` holds `count` readable pointers (this function's contract).
-        let entry = unsafe { protocols.add(index).read() };
-        if entry.is_null() {
-            return Err(Failure::Invalid(format!(
-                "alpn: protocols[{index}] is NULL"
-            )));
-        }
-        // SAFETY: a non-NULL entry is a NUL-terminated string (this function's contract).
-        let name = unsafe { CStr::from_ptr(entry) }.to_bytes();
+    // SAFETY: forwarded contract.
+    let names = unsafe { text_list_arg("alpn", protocols, count) }?;
+    let mut list = Vec::with_capacity(names.len());
+    for (index, name) in names.into_iter().enumerate() {
+        let name = name.to_bytes();
         if name.is_empty() || name.len() > 255 {
             return Err(Failure::Invalid(format!(
                 "alpn: protocols[{index}] is {} bytes long; a protocol name has 1 to 255",
@@ -136,6 +164,25 @@ unsafe fn alpn_arg(protocols: *const *const c_char, count: usize) -> Result<Vec<
         list.push(name.to_vec());
     }
     Ok(list)
+}
+
+/// The `cipher_suites` list: IANA names (checked against what the provider offers when the
+/// configuration is made).
+///
+/// # Safety
+/// As [`text_list_arg`].
+unsafe fn suites_arg(names: *const *const c_char, count: usize) -> Result<Vec<String>, Failure> {
+    // SAFETY: forwarded contract.
+    let texts = unsafe { text_list_arg("cipher_suites", names, count) }?;
+    texts
+        .into_iter()
+        .enumerate()
+        .map(|(index, text)| {
+            text.to_str().map(str::to_owned).map_err(|_| {
+                Failure::Invalid(format!("cipher_suites: names[{index}] is not UTF-8"))
+            })
+        })
+        .collect()
 }
 
 /// Makes empty client options: the system's roots, no ALPN, no client certificate,
@@ -215,6 +262,32 @@ pub unsafe extern "C" fn sgss_tls_client_options_set_alpn(
         // promises what `alpn_arg` needs.
         let alpn = unsafe { alpn_arg(protocols, count) }?;
         options.alpn = alpn;
+        Ok(())
+    })
+}
+
+/// Limits the cipher suites to `names` (IANA names such as `"TLS_AES_128_GCM_SHA256"`), in
+/// order of preference; `count` 0 restores the defaults (every suite of the ring provider).
+/// The names are copied; one the provider does not offer is reported by
+/// `sgss_tls_client_config_new` (naming `cipher_suites`).
+///
+/// Ownership: `options` (needed to itself) and `names` are borrowed for the call only.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`options`, `names` with `count > 0`),
+/// `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, not UTF-8). On error the options are
+/// unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_tls_client_options_set_cipher_suites(
+    options: *mut sgss_tls_client_options,
+    names: *const *const c_char,
+    count: usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let options = try_mut!(options);
+        // SAFETY: `(names, count)` is the list argument of this function, whose caller
+        // promises what `suites_arg` needs.
+        options.cipher_suites = unsafe { suites_arg(names, count) }?;
         Ok(())
     })
 }
@@ -386,6 +459,32 @@ pub unsafe extern "C" fn sgss_tls_server_options_set_alpn(
         // promises what `alpn_arg` needs.
         let alpn = unsafe { alpn_arg(protocols, count) }?;
         options.alpn = alpn;
+        Ok(())
+    })
+}
+
+/// Limits the cipher suites to `names` (IANA names such as `"TLS_AES_128_GCM_SHA256"`), in
+/// order of preference; `count` 0 restores the defaults (every suite of the ring provider).
+/// The names are copied; one the provider does not offer is reported by
+/// `sgss_tls_server_config_new` (naming `cipher_suites`).
+///
+/// Ownership: `options` (needed to itself) and `names` are borrowed for the call only.
+///
+/// Errors: `SGSS_RESULT_NULL_ARGUMENT` (`options`, `names` with `count > 0`),
+/// `SGSS_RESULT_INVALID_ARGUMENT` (a NULL entry, not UTF-8). On error the options are
+/// unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn sgss_tls_server_options_set_cipher_suites(
+    options: *mut sgss_tls_server_options,
+    names: *const *const c_char,
+    count: usize,
+    err: *mut sgss_error,
+) -> sgss_result {
+    ffi_boundary!(err, {
+        let options = try_mut!(options);
+        // SAFETY: `(names, count)` is the list argument of this function, whose caller
+        // promises what `suites_arg` needs.
+        options.cipher_suites = unsafe { suites_arg(names, count) }?;
         Ok(())
     })
 }

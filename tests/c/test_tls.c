@@ -1030,6 +1030,65 @@ static void test_null_arguments(void) {
     sgss_tls_server_config_free(NULL);
 }
 
+/* cipher_suites on either side limits what is negotiated; a name the provider does not
+ * offer fails when the configuration is made, naming the option. */
+static void test_cipher_suites(void) {
+    static const char *const aes128[] = {"TLS_AES_128_GCM_SHA256"};
+    static const char *const chacha[] = {"TLS_CHACHA20_POLY1305_SHA256"};
+    static const char *const bogus[] = {"TLS_NOPE"};
+    static const char *const hole[] = {"TLS_AES_128_GCM_SHA256", NULL};
+    sgss_tls_client_options *co = NULL;
+    sgss_tls_server_options *so = NULL;
+    sgss_tls_client_config *cc = NULL;
+    sgss_tls_server_config *sc = NULL;
+    sgss_tls_server_config *any = server_config(NULL, 0, false);
+    sgss_tls *c = NULL, *s = NULL;
+    sgss_result rc, rs;
+    sgss_error ec, es, err;
+
+    OK(sgss_tls_client_options_new(&co, NULL));
+    OK(sgss_tls_client_options_set_roots(co, ca_pem, NULL));
+    OK(sgss_tls_client_options_set_cipher_suites(co, aes128, 1, NULL));
+    OK(sgss_tls_client_config_new(co, &cc, NULL));
+    tls_pair(cc, any, "localhost", &c, &s);
+    handshake_both(c, s, &rc, &ec, &rs, &es);
+    OK(rc);
+    OK(rs);
+    text_is(sgss_tls_cipher, c, "TLS_AES_128_GCM_SHA256");
+    sgss_tls_free(c);
+    sgss_tls_free(s);
+    sgss_tls_client_config_free(cc);
+
+    OK(sgss_tls_server_options_new(&so, NULL));
+    OK(sgss_tls_server_options_set_cert(so, server_cert, server_key, NULL));
+    OK(sgss_tls_server_options_set_cipher_suites(so, chacha, 1, NULL));
+    OK(sgss_tls_server_config_new(so, &sc, NULL));
+    OK(sgss_tls_client_options_set_cipher_suites(co, NULL, 0, NULL)); /* back to the defaults */
+    OK(sgss_tls_client_config_new(co, &cc, NULL));
+    tls_pair(cc, sc, "localhost", &c, &s);
+    handshake_both(c, s, &rc, &ec, &rs, &es);
+    OK(rc);
+    OK(rs);
+    text_is(sgss_tls_cipher, s, "TLS_CHACHA20_POLY1305_SHA256");
+    sgss_tls_free(c);
+    sgss_tls_free(s);
+    sgss_tls_client_config_free(cc);
+    sgss_tls_server_config_free(sc);
+
+    OK(sgss_tls_client_options_set_cipher_suites(co, bogus, 1, NULL));
+    cc = NULL;
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_tls_client_config_new(co, &cc, &err));
+    CHECK(cc == NULL && contains(err.message, "cipher_suites: unknown or unsupported cipher suite 'TLS_NOPE'"));
+    EXPECT(SGSS_RESULT_INVALID_ARGUMENT, sgss_tls_client_options_set_cipher_suites(co, hole, 2, &err));
+    CHECK(contains(err.message, "cipher_suites: names[1] is NULL"));
+    NULLARG(sgss_tls_client_options_set_cipher_suites(co, NULL, 1, NULL));
+    NULLARG(sgss_tls_server_options_set_cipher_suites(NULL, aes128, 1, NULL));
+
+    sgss_tls_client_options_free(co);
+    sgss_tls_server_options_free(so);
+    sgss_tls_server_config_free(any);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s PKI-FOLDER\n", argv[0]);
@@ -1047,6 +1106,7 @@ int main(int argc, char **argv) {
     test_clean_close_and_truncation();
     test_verification();
     test_alpn();
+    test_cipher_suites();
     test_client_certificates();
     test_blocking_handshake_times_out();
     test_bad_options();
