@@ -610,8 +610,7 @@ fn example_poller_echo_serves_many_clients() {
 /// against the PKI's CA given as its ROOTS argument; it never goes to the internet here.
 #[test]
 fn example_tls_get_fetches_from_a_loopback_server() {
-    use sgssockets_core::tls::{ServerConfig, ServerOptions, TlsStream};
-    use sgssockets_core::{Incoming, Socket};
+    use sgssockets_tests::one_request_https_server;
     use std::time::Duration;
 
     let Some(setup) = setup() else { return };
@@ -619,47 +618,13 @@ fn example_tls_get_fetches_from_a_loopback_server() {
     let _remove = RemoveOnDrop(&pki);
     write_test_pki(&pki);
     let read = |name: &str| std::fs::read_to_string(pki.join(name)).expect("a PKI file");
-    let config = ServerConfig::new(&ServerOptions {
-        cert: read("server.pem"),
-        key: read("server.key"),
-        alpn: vec![b"http/1.1".to_vec()],
-        ..Default::default()
-    })
-    .expect("the server configuration");
-    let listener = Socket::tcp(false).expect("a socket");
-    listener
-        .bind(&"127.0.0.1:0".parse().expect("an address"))
-        .expect("bind");
-    listener.listen(1).expect("listen");
-    let port = listener
-        .local_addr()
-        .expect("the local address")
-        .port()
-        .expect("a port");
     // Every wait of the server is bounded (generously: the example may run under valgrind).
-    let bound = Some(Duration::from_secs(60));
-    listener.set_recv_timeout(bound).expect("a timeout");
-    let server = std::thread::spawn(move || -> String {
-        let (socket, _) = listener.accept().expect("tls_get connects");
-        socket.set_recv_timeout(bound).expect("a timeout");
-        socket.set_send_timeout(bound).expect("a timeout");
-        let mut tls = TlsStream::server(socket, &config).expect("a server stream");
-        let mut request = Vec::new();
-        while !request.ends_with(b"\r\n\r\n") {
-            match tls.recv(4096).expect("the request arrives") {
-                Incoming::Data(bytes) => request.extend_from_slice(&bytes),
-                Incoming::Closed => break,
-            }
-        }
-        let body = "hello from a loopback TLS server\n";
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        tls.send(response.as_bytes()).expect("the response is sent");
-        tls.close().expect("close_notify is sent");
-        String::from_utf8_lossy(&request).into_owned()
-    });
+    let (port, server) = one_request_https_server(
+        &read("server.pem"),
+        &read("server.key"),
+        "hello from a loopback TLS server\n",
+        Duration::from_secs(60),
+    );
 
     let source = workspace_root().join("examples/c/tls_get.c");
     let exe = compile_source(setup, &source, "tls_get", Link::Shared);
@@ -673,7 +638,7 @@ fn example_tls_get_fetches_from_a_loopback_server() {
             ca.to_str().expect("a UTF-8 path"),
         ],
     );
-    let request = server.join().expect("the server thread");
+    let request = server.join().expect("the server thread").head;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

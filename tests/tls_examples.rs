@@ -5,10 +5,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use sgssockets_core::tls::TlsStream;
-use sgssockets_core::tls::{ClientConfig, ClientOptions, Roots, ServerConfig, ServerOptions};
+use sgssockets_core::tls::{ClientConfig, ClientOptions, Roots, TlsStream};
 use sgssockets_core::{Incoming, Socket};
-use sgssockets_tests::workspace_root;
+use sgssockets_tests::{one_request_https_server, workspace_root, HttpsRequest};
 
 use super::{run_script, start_server, TestPki};
 
@@ -28,47 +27,12 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 }
 
 fn https_get_fetches_a_page(vm_dir: &Path, module_dir: &Path, pki: &TestPki) {
-    let config = ServerConfig::new(&ServerOptions {
-        cert: pki.server.cert.clone(),
-        key: pki.server.key.clone(),
-        alpn: vec![b"http/1.1".to_vec()],
-        ..Default::default()
-    })
-    .expect("server config");
-    let listener = Socket::tcp(false).expect("socket");
-    listener
-        .bind(&"127.0.0.1:0".parse().expect("address"))
-        .expect("bind");
-    listener.listen(1).expect("listen");
-    let port = listener
-        .local_addr()
-        .expect("address")
-        .port()
-        .expect("port");
-    let server = std::thread::spawn(move || {
-        let (socket, _) = listener.accept().expect("accept");
-        socket.set_recv_timeout(Some(WAIT)).expect("timeout");
-        socket.set_send_timeout(Some(WAIT)).expect("timeout");
-        let mut tls = TlsStream::server(socket, &config).expect("tls");
-        let mut request = Vec::new();
-        while !request.ends_with(b"\r\n\r\n") {
-            match tls.recv(4096).expect("request") {
-                Incoming::Data(bytes) => request.extend_from_slice(&bytes),
-                Incoming::Closed => break,
-            }
-        }
-        let body = "hello from the local HTTPS server\n";
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        tls.send(response.as_bytes()).expect("response");
-        tls.close().expect("close");
-        (
-            String::from_utf8_lossy(&request).into_owned(),
-            tls.alpn_protocol().map(<[u8]>::to_vec),
-        )
-    });
+    let (port, server) = one_request_https_server(
+        &pki.server.cert,
+        &pki.server.key,
+        "hello from the local HTTPS server\n",
+        WAIT,
+    );
     let ca_file = write(module_dir, "sgss_test_ca.pem", &pki.ca.pem.cert);
     let example = workspace_root().join("examples/sgs/https_get.sgs");
     let port_text = port.to_string();
@@ -78,7 +42,10 @@ fn https_get_fetches_a_page(vm_dir: &Path, module_dir: &Path, pki: &TestPki) {
         &example,
         &["localhost", "/hello", &port_text, &ca_file],
     );
-    let (request, alpn) = server.join().expect("the server thread");
+    let HttpsRequest {
+        head: request,
+        alpn,
+    } = server.join().expect("the server thread");
     assert!(
         run.success
             && run.output.contains("HTTP/1.1 200 OK")
