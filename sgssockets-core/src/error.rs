@@ -41,6 +41,8 @@ pub struct Error {
     code: i32,
     category: ErrorCategory,
     message: String,
+    /// Whether `message` is the system's own text for `code` (an OS code through [`Error::os`]).
+    system_text: bool,
 }
 
 /// `Result` with this crate's [`Error`].
@@ -49,14 +51,15 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// An error the OS reported for `operation`.
     pub fn os(operation: &'static str, err: io::Error) -> Self {
-        let code = err
-            .raw_os_error()
-            .unwrap_or_else(|| sys::code_for_kind(err.kind()));
+        let raw = err.raw_os_error();
+        let code = raw.unwrap_or_else(|| sys::code_for_kind(err.kind()));
         Error {
             operation,
             code,
             category: ErrorCategory::Os,
             message: err.to_string(),
+            // Without a raw code the text is the io::Error's own, not the system's.
+            system_text: raw.is_some(),
         }
     }
 
@@ -72,6 +75,7 @@ impl Error {
             code,
             category: ErrorCategory::Os,
             message: message.into(),
+            system_text: false,
         }
     }
 
@@ -82,6 +86,7 @@ impl Error {
             code: sys::errno::EINVAL,
             category: ErrorCategory::InvalidInput,
             message: message.into(),
+            system_text: false,
         }
     }
 
@@ -92,6 +97,7 @@ impl Error {
             code,
             category: ErrorCategory::Resolver,
             message,
+            system_text: false,
         }
     }
 
@@ -103,6 +109,7 @@ impl Error {
             code: sys::errno::EBADF,
             category: ErrorCategory::Closed,
             message: "the socket is closed".to_owned(),
+            system_text: false,
         }
     }
 
@@ -130,6 +137,13 @@ impl Error {
     /// The cause, without the operation name.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Whether [`message`](Error::message) is only the system's text for the code (the
+    /// OS reported it), as opposed to a text that says more: the resolver's, or this
+    /// crate's (a TLS failure's reason, a timed-out receive, a truncated TLS session).
+    pub fn has_system_text(&self) -> bool {
+        self.system_text
     }
 
     /// The closest [`io::ErrorKind`].

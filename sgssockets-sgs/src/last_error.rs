@@ -46,9 +46,12 @@ pub fn set(ctx: &Ctx<'_>, code: i32) {
 /// system's text for the code (a lookup failure, a TLS failure).
 pub fn set_error(ctx: &Ctx<'_>, err: &Error) {
     let root = ctx.root();
-    let specific = err.category() == ErrorCategory::Resolver
-        || (err.category() == ErrorCategory::Os
-            && !err.message().starts_with(&errno::error_text(err.code())));
+    // No system text is looked up here: a failed call in a polling loop stays cheap.
+    let specific = match err.category() {
+        ErrorCategory::Resolver => true,
+        ErrorCategory::Os => !err.has_system_text(),
+        ErrorCategory::Closed | ErrorCategory::InvalidInput => false,
+    };
     let detail_text = specific.then(|| err.message().to_owned());
     with_table(|table| {
         table.insert(
