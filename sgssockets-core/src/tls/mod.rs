@@ -7,7 +7,7 @@
 //!   text starts with the option's name (`"key: ..."`).
 //! - [`TlsStream`]: owns a `Socket` and a rustls connection; `handshake`, `send`, `recv`,
 //!   `close` follow the socket's blocking mode and timeouts. A call that cannot proceed fails
-//!   with `EWOULDBLOCK` and [`TlsStream::want`] says which direction it waits for.
+//!   with `EWOULDBLOCK` and [`TlsSession::want`] says which direction it waits for.
 //! - Errors: TLS failures (certificate, host name, alert, garbage) have code `EPROTO` and
 //!   rustls's reason as text; an end of stream without `close_notify` is `ECONNRESET`.
 //!

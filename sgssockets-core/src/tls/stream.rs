@@ -1,7 +1,7 @@
 //! [`TlsStream`]: a rustls connection over a [`Socket`] it owns.
 
 use super::session::TlsSession;
-use super::{ClientConfig, ServerConfig, Want};
+use super::{ClientConfig, ServerConfig};
 use crate::select::Selectable;
 use crate::sys::RawSocket;
 use crate::{Incoming, Result, Socket};
@@ -10,7 +10,7 @@ use crate::{Incoming, Result, Socket};
 ///
 /// It follows the socket's mode: blocking calls wait (each wait bounded by the socket's
 /// receive or send timeout, the handshake's too); non-blocking calls that cannot proceed
-/// fail with `EWOULDBLOCK` and [`want`](TlsStream::want) says for which direction. The
+/// fail with `EWOULDBLOCK` and [`want`](TlsSession::want) says for which direction. The
 /// handshake runs on the first `send`/`recv` if [`handshake`](TlsStream::handshake) was
 /// not called. Change the mode and timeouts through [`socket`](TlsStream::socket).
 ///
@@ -158,12 +158,6 @@ impl TlsStream {
     /// failed. Closing twice gives `EBADF`.
     pub fn close(&mut self) -> Result<()> {
         self.session.close(&mut self.socket)
-    }
-
-    /// What the last call that failed with `EWOULDBLOCK` waits for ([`Want::Nothing`] after
-    /// a call that succeeded).
-    pub fn want(&self) -> Want {
-        self.session.want()
     }
 }
 

@@ -12,7 +12,7 @@ use sgssockets_core::tls::{ClientConfig, ClientOptions, Roots, ServerConfig, Ser
 use crate::host::context::Ctx;
 use crate::host::object::{native_interface, object_at, push_object, NativeType};
 use crate::host::raw;
-use crate::host::report::{Failure, Outcome, Push};
+use crate::host::report::{Failure, Outcome, Push, Value};
 
 /// The data of a `socket_tls_context` object.
 #[derive(Debug)]
@@ -48,12 +48,8 @@ impl NativeType for TlsContextObject {
     const NAME: &'static CStr = c"socket_tls_context";
     native_interface!(TlsContextObject);
 
-    fn get_property(
-        &self,
-        _ctx: &Ctx<'_>,
-        name: &str,
-    ) -> Option<Outcome<crate::host::report::Value>> {
-        (name == "side").then(|| Ok(crate::host::report::Value::Text(self.side().to_owned())))
+    fn get_property(&self, _ctx: &Ctx<'_>, name: &str) -> Option<Outcome<Value>> {
+        (name == "side").then(|| Ok(Value::Text(self.side().to_owned())))
     }
 
     fn to_text(&self) -> Option<String> {
@@ -120,7 +116,7 @@ pub fn socket_tls_server_context(ctx: &Ctx<'_>) -> Outcome<TlsContextObject> {
 }
 
 /// Visits each entry of the options dict (argument 0: a dict, or absent/`null` for none).
-fn read_options(ctx: &Ctx<'_>, mut visit: impl FnMut(&str, i32) -> Outcome<()>) -> Outcome<()> {
+fn read_options(ctx: &Ctx<'_>, visit: impl FnMut(&str, i32) -> Outcome<()>) -> Outcome<()> {
     if ctx.is_null(0) {
         return Ok(());
     }
@@ -128,7 +124,7 @@ fn read_options(ctx: &Ctx<'_>, mut visit: impl FnMut(&str, i32) -> Outcome<()>) 
     if !ctx.is_dict(&dict) {
         return Err(Failure::arg_type(0, c"dict (options)"));
     }
-    ctx.for_each_dict_entry(&dict, |name, item| visit(name, item))
+    ctx.for_each_dict_entry(&dict, visit)
 }
 
 fn unknown_option(operation: &'static str, name: &str) -> Failure {
