@@ -42,6 +42,75 @@ fn drain(socket: &Socket) {
     socket.recv(&mut buf, MsgFlags::empty()).unwrap();
 }
 
+/// Four connected pairs registered in `mode` (keys 0..4), each server end with data to read.
+fn four_readable(poller: &Poller, mode: PollMode) -> Vec<(Socket, Socket)> {
+    let pairs: Vec<_> = (0..4u64)
+        .map(|key| {
+            let (client, server) = common::tcp_pair(false);
+            poller
+                .add_with_mode(&server, key, Interest::READ, mode)
+                .unwrap();
+            send(&client, b"x");
+            (client, server)
+        })
+        .collect();
+    // Loopback data is there once send returns; wait until the poller agrees, to be sure.
+    let mut events = PollEvents::new();
+    let deadline = Instant::now() + WAIT;
+    if mode == PollMode::Level {
+        while poller.wait(&mut events, Some(WAIT)).unwrap() < 4 {
+            assert!(Instant::now() < deadline, "the four never became readable");
+        }
+    }
+    pairs
+}
+
+/// The keys of `waits` waits that take at most `limit` events each.
+fn limited_keys(poller: &Poller, limit: usize, waits: usize) -> Vec<u64> {
+    let mut events = PollEvents::with_limit(std::num::NonZeroUsize::new(limit).unwrap());
+    let mut keys = Vec::new();
+    for _ in 0..waits {
+        let count = poller.wait(&mut events, Some(Duration::ZERO)).unwrap();
+        assert!(count <= limit, "{count} events with a limit of {limit}");
+        keys.extend(events.iter().map(|e| e.key));
+    }
+    keys
+}
+
+#[test]
+fn a_limit_takes_turns_among_level_triggered_sockets() {
+    let poller = Poller::new().unwrap();
+    let _pairs = four_readable(&poller, PollMode::Level);
+    let mut keys = limited_keys(&poller, 1, 4);
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [0, 1, 2, 3],
+        "four waits of one give each socket once"
+    );
+    assert_eq!(limited_keys(&poller, 3, 1).len(), 3);
+    let mut events = PollEvents::with_limit(std::num::NonZeroUsize::MIN);
+    events.set_limit(None);
+    assert_eq!(poller.wait(&mut events, Some(Duration::ZERO)).unwrap(), 4);
+}
+
+#[test]
+fn edge_events_beyond_a_limit_stay_queued() {
+    let poller = Poller::new().unwrap();
+    let pairs = four_readable(&poller, PollMode::Edge);
+    for (_, server) in &pairs {
+        let mut byte = [0u8; 1];
+        server.set_nonblocking(false).unwrap();
+        server.recv(&mut byte, MsgFlags::PEEK).unwrap(); // the data is there
+    }
+    let mut keys = limited_keys(&poller, 3, 1);
+    assert_eq!(keys.len(), 3);
+    keys.extend(limited_keys(&poller, 3, 1));
+    keys.sort_unstable();
+    assert_eq!(keys, [0, 1, 2, 3], "the fourth edge waited in the kernel");
+    assert_eq!(limited_keys(&poller, 3, 1), [0u64; 0], "each edge once");
+}
+
 #[test]
 fn level_triggered_reports_while_ready() {
     let (client, server) = common::tcp_pair(false);
@@ -183,8 +252,8 @@ fn notify_wakes_a_wait_on_another_thread() {
 #[test]
 fn closing_a_registered_socket_removes_it_from_every_poller() {
     let (client, mut server) = common::tcp_pair(false);
-    let first = Poller::new().unwrap();
-    let second = Poller::new().unwrap();
+    let first = Poller::with_closed_keys().unwrap();
+    let second = Poller::with_closed_keys().unwrap();
     first.add(&server, 1, Interest::READ).unwrap();
     second.add(&server, 2, Interest::BOTH).unwrap();
     second.add(&client, 3, Interest::WRITE).unwrap();
@@ -201,11 +270,18 @@ fn closing_a_registered_socket_removes_it_from_every_poller() {
     );
 
     // Dropping does the same.
-    let first = Poller::new().unwrap();
+    let first = Poller::with_closed_keys().unwrap();
     first.add(&client, 4, Interest::READ).unwrap();
+    let plain = Poller::new().unwrap();
+    plain.add(&client, 5, Interest::READ).unwrap();
     drop(client);
-    assert_eq!(first.len(), 0);
+    assert_eq!((first.len(), plain.len()), (0, 0));
     assert_eq!(first.take_closed_keys(), [4]);
+    assert_eq!(
+        plain.take_closed_keys(),
+        [0u64; 0],
+        "a plain poller keeps no list"
+    );
 }
 
 #[test]

@@ -4,10 +4,11 @@
 
 mod tls_common;
 
+use std::num::NonZeroUsize;
 use std::time::{Duration, Instant};
 
 use sgssockets_core::tls::{TlsSession, TlsStream, Want};
-use sgssockets_core::{select, Incoming, Interest, PollEvents, Poller};
+use sgssockets_core::{select, Incoming, Interest, MsgFlags, PollEvents, Poller};
 use tls_common::*;
 
 /// A connected client/server pair of non-blocking TLS streams, not yet handshaken.
@@ -253,6 +254,36 @@ fn buffered_plaintext_is_readable_for_the_poller() {
         0
     );
     assert!(poller.is_empty());
+}
+
+/// With a limit on the events of a wait, buffered TLS input and the kernel's readiness
+/// share the room: neither starves the other, even with room for one event.
+#[test]
+fn buffered_plaintext_and_kernel_readiness_share_a_limit() {
+    let (client, _server) = partly_read();
+    let (plain, plain_peer) = tcp_pair();
+    assert_eq!(plain_peer.send(b"x", MsgFlags::empty()).unwrap(), 1);
+    let poller = Poller::new().unwrap();
+    poller.add_tls(&client, 1, Interest::READ).unwrap();
+    poller.add(&plain, 2, Interest::READ).unwrap();
+    let mut all = PollEvents::new();
+    let deadline = Instant::now() + WAIT;
+    while poller.wait(&mut all, Some(WAIT)).unwrap() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the plain socket never became readable"
+        );
+    }
+    let mut events = PollEvents::with_limit(NonZeroUsize::MIN);
+    let mut keys = Vec::new();
+    for _ in 0..4 {
+        assert_eq!(poller.wait(&mut events, Some(WAIT)).unwrap(), 1);
+        keys.extend(events.iter().map(|e| e.key));
+    }
+    keys.sort_unstable();
+    assert_eq!(keys, [1, 1, 2, 2], "they take turns");
+    events.set_limit(NonZeroUsize::new(2));
+    assert_eq!(poller.wait(&mut events, Some(WAIT)).unwrap(), 2);
 }
 
 #[test]

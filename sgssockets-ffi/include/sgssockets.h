@@ -1385,8 +1385,7 @@ sgss_result sgss_poller_add_with_mode(const struct sgss_poller *poller, const st
 /**
  * Changes what a registered socket reports: `readable`, `writable`, both, or neither (it
  * stays registered, reporting nothing). For a oneshot registration this arms it again.
- * Events an earlier wait found and did not hand out yet (see `sgss_poller_wait`) are not
- * changed. Thread-safe.
+ * Thread-safe.
  *
  * Ownership: `poller` and `socket` are borrowed for the call only.
  *
@@ -1397,9 +1396,8 @@ sgss_result sgss_poller_modify(const struct sgss_poller *poller, const struct sg
 
 /**
  * Unregisters `socket`; when `out_key` is not NULL, `*out_key` receives the key it was
- * registered under. Events an earlier wait found for that key and did not hand out yet are
- * dropped. (A socket closed with `sgss_socket_close` left every poller already: removing
- * it gives `SGSS_RESULT_CLOSED`.) Thread-safe.
+ * registered under; no later wait reports it. (A socket closed with `sgss_socket_close`
+ * left every poller already: removing it gives `SGSS_RESULT_CLOSED`.) Thread-safe.
  *
  * Ownership: `poller` and `socket` are borrowed for the call only.
  *
@@ -1426,12 +1424,12 @@ sgss_result sgss_poller_count(const struct sgss_poller *poller, size_t *out_coun
  * notification). A socket both readable and writable is one event. A signal does not end
  * the wait early.
  *
- * One system call finds every ready socket, however many are registered. If more are ready
- * than `capacity`, the rest are kept in the poller and the next call returns them (only
- * them, up to `capacity` again) at once, without a system call or waiting; events for
- * sockets removed or closed in between are dropped, and `sgss_poller_modify` does not change
- * kept events. So nothing is lost, and an array of `sgss_poller_count` entries takes every
- * ready socket in one call.
+ * One system call finds the ready sockets, however many are registered. The kernel is
+ * asked for at most `capacity`: if more are ready, the others stay ready and a later wait
+ * reports them, so nothing is lost. Level-triggered sockets take turns (those left out
+ * come first next time), so one that stays ready cannot starve the others; edge and
+ * oneshot events stay queued until a wait takes them. An array of `sgss_poller_count`
+ * entries takes every ready socket in one call.
  *
  * Thread-safe: other threads may add, modify, remove and notify meanwhile, but only one
  * thread waits on one poller at a time (a second wait fails with

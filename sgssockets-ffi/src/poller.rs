@@ -2,19 +2,19 @@
 //! not grow with how many are registered (core's [`Poller`]: epoll on Linux).
 //!
 //! A poller handle is owned by the caller and freed with `sgss_poller_free`. Its Rust value
-//! is the core poller plus the event buffer of the last wait: when more sockets were ready
-//! than the caller's array holds, the rest stay in the buffer and the next
-//! `sgss_poller_wait` returns them first, without a system call, so no event is lost.
+//! is the core poller plus the buffer a wait fills, limited to the caller's array: the
+//! kernel is asked for no more events than fit, so none is held back between calls and
+//! none is lost (the others stay ready for the next wait).
 //!
 //! Thread-safety: every function except `sgss_poller_free` takes a `const sgss_poller *`
 //! and may run on several threads at once: one thread waits while others add, modify or
 //! remove sockets and `sgss_poller_notify` wakes it. Only one `sgss_poller_wait` runs at a
 //! time on one poller (a second one fails at once): the waiting thread holds the buffer,
-//! which no other call needs (removals during a wait are noted in a list of their own).
+//! which no other call needs.
 
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, TryLockError};
+use std::num::NonZeroUsize;
+use std::sync::{Mutex, TryLockError};
 use std::time::Duration;
 
 use sgssockets_core::{Interest, PollEvents, PollMode, Poller, Socket};
@@ -40,103 +40,33 @@ pub struct sgss_poller {
 // Owned: made by `sgss_poller_new`, ended by `sgss_poller_free`.
 box_castable! { sgss_poller => PollerHandle }
 
-/// The value behind an `sgss_poller`: the core poller and what its last wait found.
+/// The value behind an `sgss_poller`: the core poller and the buffer its waits fill.
 #[derive(Debug)]
 pub struct PollerHandle {
     poller: Poller,
-    /// The last wait's events, held by the waiting thread for the whole wait (a second
-    /// waiter finds it locked and fails at once).
-    ready: Mutex<Ready>,
-    /// Keys removed or closed since the events were filled: their events are skipped.
-    /// Apart from `ready`, so a socket can be removed while another thread waits.
-    gone: Mutex<Vec<u64>>,
-    /// Whether `gone` holds anything (so delivering needs no lock in the common case).
-    any_gone: AtomicBool,
-}
-
-/// The events of the last system-level wait and how far the caller has taken them.
-#[derive(Debug, Default)]
-struct Ready {
-    /// The last wait's events.
-    events: PollEvents,
-    /// The first event not yet handed to the caller.
-    next: usize,
+    /// Held by the waiting thread for the whole wait (a second waiter finds it locked and
+    /// fails at once).
+    events: Mutex<PollEvents>,
 }
 
 impl PollerHandle {
     fn new(poller: Poller) -> PollerHandle {
         PollerHandle {
             poller,
-            ready: Mutex::new(Ready::default()),
-            gone: Mutex::new(Vec::new()),
-            any_gone: AtomicBool::new(false),
+            events: Mutex::new(PollEvents::new()),
         }
     }
 
-    fn gone(&self) -> MutexGuard<'_, Vec<u64>> {
-        // Every state of the list is valid, so a poisoned lock is used as it is.
-        self.gone.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Marks `keys` as gone (removed or closed since the last wait).
-    fn mark_gone(&self, keys: &[u64]) {
-        if !keys.is_empty() {
-            self.gone().extend_from_slice(keys);
-            self.any_gone.store(true, Ordering::Release);
-        }
-    }
-
-    /// Whether `key` was marked gone.
-    fn is_gone(&self, key: u64) -> bool {
-        self.any_gone.load(Ordering::Acquire) && self.gone().contains(&key)
-    }
-
-    /// Forgets every gone key (a new wait starts: its events are all live, and a new
-    /// registration may reuse a key).
-    fn clear_gone(&self) {
-        // A plain load first: the usual case (nothing gone) costs no locked instruction.
-        if self.any_gone.load(Ordering::Relaxed) && self.any_gone.swap(false, Ordering::AcqRel) {
-            self.gone().clear();
-        }
-    }
-
-    /// Copies the events not yet handed out into `out` (as many as fit), skipping those of
-    /// keys that are gone; returns how many were copied.
-    fn deliver(&self, ready: &mut Ready, out: &mut [MaybeUninit<sgss_poll_event>]) -> usize {
-        let mut copied = 0;
-        while ready.next < ready.events.len() {
-            let Some(event) = ready.events.iter().nth(ready.next) else {
-                break;
-            };
-            // Skipped even when `out` is full, so a kept event is always a live one.
-            if self.is_gone(event.key) {
-                ready.next += 1;
-                continue;
-            }
-            if copied == out.len() {
-                break;
-            }
-            out[copied].write(sgss_poll_event {
-                key: event.key,
-                readable: event.readable,
-                writable: event.writable,
-            });
-            copied += 1;
-            ready.next += 1;
-        }
-        copied
-    }
-
-    /// Fills `out` with ready sockets: first those an earlier wait found and did not hand
-    /// out, else those of a new wait.
+    /// Waits and writes the ready sockets to `out`: at most `out.len()`, the most core asks
+    /// the kernel for, so every event found fits.
     fn wait(
         &self,
         out: &mut [MaybeUninit<sgss_poll_event>],
         timeout: Option<Duration>,
     ) -> Result<usize, Failure> {
-        let mut ready = match self.ready.try_lock() {
-            Ok(ready) => ready,
-            // A panic in an earlier wait left `Ready` consistent (each field is valid).
+        let mut events = match self.events.try_lock() {
+            Ok(events) => events,
+            // A panic in an earlier wait left the buffer valid (a wait starts by emptying it).
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
             Err(TryLockError::WouldBlock) => {
                 return Err(Failure::Invalid(
@@ -144,40 +74,22 @@ impl PollerHandle {
                 ))
             }
         };
-        self.mark_gone(&self.poller.take_closed_keys());
-        if ready.next < ready.events.len() {
-            let copied = self.deliver(&mut ready, out);
-            if copied > 0 {
-                return Ok(copied);
-            }
+        events.set_limit(NonZeroUsize::new(out.len()));
+        let count = self.poller.wait(&mut events, timeout)?;
+        for (slot, event) in out.iter_mut().zip(events.iter()) {
+            slot.write(sgss_poll_event {
+                key: event.key,
+                readable: event.readable,
+                writable: event.writable,
+            });
         }
-        // Keys gone before this wait cannot be in its events (core drops those), and a new
-        // registration may reuse one: forget them.
-        self.clear_gone();
-        let result = self.poller.wait(&mut ready.events, timeout);
-        // Sockets removed or closed while the OS was waiting may be in the events.
-        self.mark_gone(&self.poller.take_closed_keys());
-        match result {
-            Ok(_) => {
-                ready.next = 0;
-                Ok(self.deliver(&mut ready, out))
-            }
-            Err(error) => {
-                ready.next = ready.events.len();
-                Err(Failure::from(error))
-            }
-        }
+        Ok(count)
     }
 
     /// The core poller, for registrations made in other modules (`sgss_poller_add_tls`).
     #[cfg(feature = "tls")]
     pub(crate) fn core(&self) -> &Poller {
         &self.poller
-    }
-
-    /// Forgets what an earlier wait found for `key` (its socket was just removed).
-    fn forget(&self, key: u64) {
-        self.mark_gone(&[key]);
     }
 }
 
@@ -367,8 +279,7 @@ fn add(
 
 /// Changes what a registered socket reports: `readable`, `writable`, both, or neither (it
 /// stays registered, reporting nothing). For a oneshot registration this arms it again.
-/// Events an earlier wait found and did not hand out yet (see `sgss_poller_wait`) are not
-/// changed. Thread-safe.
+/// Thread-safe.
 ///
 /// Ownership: `poller` and `socket` are borrowed for the call only.
 ///
@@ -394,9 +305,8 @@ pub unsafe extern "C" fn sgss_poller_modify(
 }
 
 /// Unregisters `socket`; when `out_key` is not NULL, `*out_key` receives the key it was
-/// registered under. Events an earlier wait found for that key and did not hand out yet are
-/// dropped. (A socket closed with `sgss_socket_close` left every poller already: removing
-/// it gives `SGSS_RESULT_CLOSED`.) Thread-safe.
+/// registered under; no later wait reports it. (A socket closed with `sgss_socket_close`
+/// left every poller already: removing it gives `SGSS_RESULT_CLOSED`.) Thread-safe.
 ///
 /// Ownership: `poller` and `socket` are borrowed for the call only.
 ///
@@ -415,7 +325,6 @@ pub unsafe extern "C" fn sgss_poller_remove(
         // SAFETY: `out_key` is an optional out-parameter of this function: NULL or writable.
         let out_key = unsafe { out_key.cast::<MaybeUninit<u64>>().as_mut() };
         let key = handle.poller.remove(socket).map_err(Failure::from)?;
-        handle.forget(key);
         if let Some(out_key) = out_key {
             out_key.write(key);
         }
@@ -449,12 +358,12 @@ pub unsafe extern "C" fn sgss_poller_count(
 /// notification). A socket both readable and writable is one event. A signal does not end
 /// the wait early.
 ///
-/// One system call finds every ready socket, however many are registered. If more are ready
-/// than `capacity`, the rest are kept in the poller and the next call returns them (only
-/// them, up to `capacity` again) at once, without a system call or waiting; events for
-/// sockets removed or closed in between are dropped, and `sgss_poller_modify` does not change
-/// kept events. So nothing is lost, and an array of `sgss_poller_count` entries takes every
-/// ready socket in one call.
+/// One system call finds the ready sockets, however many are registered. The kernel is
+/// asked for at most `capacity`: if more are ready, the others stay ready and a later wait
+/// reports them, so nothing is lost. Level-triggered sockets take turns (those left out
+/// come first next time), so one that stays ready cannot starve the others; edge and
+/// oneshot events stay queued until a wait takes them. An array of `sgss_poller_count`
+/// entries takes every ready socket in one call.
 ///
 /// Thread-safe: other threads may add, modify, remove and notify meanwhile, but only one
 /// thread waits on one poller at a time (a second wait fails with
@@ -580,50 +489,5 @@ mod tests {
             ));
             assert_eq!(events_arg(array.as_mut_ptr(), 2).unwrap().len(), 2);
         }
-    }
-
-    /// More ready sockets than the array holds: the rest come from the kept events, and
-    /// removed keys are skipped.
-    #[test]
-    fn events_that_do_not_fit_are_kept_for_the_next_wait() {
-        use sgssockets_core::MsgFlags;
-        let handle = PollerHandle::new(Poller::new().unwrap());
-        let sender = Socket::udp(false).unwrap();
-        let mut sockets = Vec::new();
-        for key in 0..4u64 {
-            let socket = Socket::udp(false).unwrap();
-            socket.bind(&"127.0.0.1:0".parse().unwrap()).unwrap();
-            sender
-                .send_to(b"x", &socket.local_addr().unwrap(), MsgFlags::empty())
-                .unwrap();
-            handle.poller.add(&socket, key, Interest::READ).unwrap();
-            sockets.push(socket);
-        }
-        let mut out = [MaybeUninit::uninit(); 1];
-        let wait = Some(Duration::from_secs(5));
-        let mut seen = Vec::new();
-        // Let every datagram arrive: one full wait, then start over.
-        let mut all = [MaybeUninit::uninit(); 8];
-        while handle.wait(&mut all, wait).unwrap() < 4 {}
-        assert_eq!(handle.wait(&mut out, wait).unwrap(), 1);
-        // SAFETY: the wait wrote one event.
-        seen.push(unsafe { out[0].assume_init() }.key);
-        let removed = (0..4u64).find(|k| !seen.contains(k)).unwrap();
-        assert_eq!(
-            handle.poller.remove(&sockets[removed as usize]).unwrap(),
-            removed
-        );
-        handle.forget(removed);
-        for _ in 0..2 {
-            assert_eq!(handle.wait(&mut out, wait).unwrap(), 1);
-            // SAFETY: the wait wrote one event.
-            seen.push(unsafe { out[0].assume_init() }.key);
-        }
-        seen.sort_unstable();
-        let mut expected: Vec<u64> = (0..4).filter(|k| *k != removed).collect();
-        expected.sort_unstable();
-        assert_eq!(seen, expected);
-        let ready = handle.ready.lock().unwrap();
-        assert_eq!(ready.next, ready.events.len(), "everything was handed out");
     }
 }

@@ -212,31 +212,38 @@ pub(crate) fn fill_message(dest: &mut [c_char; SGSS_ERROR_MESSAGE_SIZE], text: &
 }
 
 /// Writes the outcome of exported function `function` into `*err` (when the caller gave
-/// one) and returns the result code.
+/// one) and returns the result code. Inlined, so a success costs a test and a store.
+#[inline]
 pub(crate) fn report(
     function: impl FnOnce() -> &'static str,
     err: *mut sgss_error,
     outcome: Result<(), Failure>,
 ) -> sgss_result {
-    let result = match &outcome {
-        Ok(()) => sgss_result::Ok,
-        Err(failure) => failure.result(),
-    };
-    // SAFETY: the caller passes NULL or a pointer to an `sgss_error` it owns and that no
-    // other thread uses during the call (the documented contract of every `err` argument).
-    let Some(err) = (unsafe { err.as_mut() }) else {
-        return result;
-    };
-    err.result = result as u32;
     match outcome {
         Ok(()) => {
-            err.code = 0;
-            err.message[0] = 0;
+            // SAFETY: the caller passes NULL or a pointer to an `sgss_error` it owns and
+            // that no other thread uses during the call (the contract of every `err`).
+            if let Some(err) = unsafe { err.as_mut() } {
+                err.result = sgss_result::Ok as u32;
+                err.code = 0;
+                err.message[0] = 0;
+            }
+            sgss_result::Ok
         }
-        Err(failure) => {
-            err.code = failure.code();
-            fill_message(&mut err.message, &failure.message(function()));
-        }
+        Err(failure) => report_failure(function(), err, failure),
+    }
+}
+
+/// [`report`] of a failure, kept out of line (the rare path).
+#[cold]
+#[inline(never)]
+fn report_failure(function: &'static str, err: *mut sgss_error, failure: Failure) -> sgss_result {
+    let result = failure.result();
+    // SAFETY: as in `report`: NULL or the caller's own `sgss_error`.
+    if let Some(err) = unsafe { err.as_mut() } {
+        err.result = result as u32;
+        err.code = failure.code();
+        fill_message(&mut err.message, &failure.message(function));
     }
     result
 }

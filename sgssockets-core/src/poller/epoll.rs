@@ -5,7 +5,6 @@ use std::io;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::time::Duration;
 
-use rustix::buffer::spare_capacity;
 use rustix::event::{epoll, eventfd, EventfdFlags, Timespec};
 
 use crate::poller::interest::{Interest, PollMode, RawEvent};
@@ -24,37 +23,50 @@ pub(crate) struct Backend {
     wake: OwnedFd,
 }
 
-/// The buffer epoll_wait writes into.
+/// The buffer epoll_wait writes into: kept initialised (events are plain data), so the
+/// kernel is handed exactly the first `max` entries of it.
 #[derive(Default)]
 pub(crate) struct RawEvents {
     buf: Vec<epoll::Event>,
+    /// How many events the next wait may return.
+    max: usize,
+    /// How many the last wait returned.
+    len: usize,
 }
 
 impl std::fmt::Debug for RawEvents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RawEvents")
-            .field("len", &self.buf.len())
-            .field("capacity", &self.buf.capacity())
+            .field("len", &self.len)
+            .field("max", &self.max)
             .finish()
     }
 }
 
+/// What the buffer holds before the kernel writes it.
+const NO_EVENT: epoll::Event = epoll::Event {
+    flags: epoll::EventFlags::empty(),
+    data: epoll::EventData::new_u64(0),
+};
+
 impl RawEvents {
-    /// Room for one event per registered socket and the wake-up.
-    pub fn reserve_for(&mut self, registered: usize) {
-        let wanted = registered.saturating_add(1);
-        self.buf.clear();
-        if self.buf.capacity() < wanted {
-            self.buf.reserve_exact(wanted);
+    /// Empties the buffer and makes room for at most `max` events (at least one) in the
+    /// next wait: the kernel is asked for no more, and keeps the others ready for later.
+    /// (`exact` matters only to the portable backend.)
+    pub fn prepare(&mut self, max: usize, _exact: bool) {
+        self.len = 0;
+        self.max = max.max(1);
+        if self.buf.len() < self.max {
+            self.buf.resize(self.max, NO_EVENT);
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.len == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = RawEvent> + '_ {
-        self.buf.iter().map(|event| {
+        self.buf[..self.len].iter().map(|event| {
             let flags = event.flags;
             RawEvent {
                 token: event.data.u64(),
@@ -142,16 +154,13 @@ impl Backend {
     /// millisecond, so it never ends a wait early. Returns whether the wait ended for a
     /// reason that is not among the events: never here (the wake-up is an event).
     pub fn wait(&self, events: &mut RawEvents, timeout: Option<Duration>) -> io::Result<bool> {
-        events.buf.clear();
+        events.len = 0;
         let timeout = timeout.map(|t| Timespec {
             tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
             tv_nsec: i64::from(t.subsec_nanos()),
         });
-        epoll::wait(
-            &self.epoll,
-            spare_capacity(&mut events.buf),
-            timeout.as_ref(),
-        )?;
+        let max = events.max.clamp(1, events.buf.len());
+        events.len = epoll::wait(&self.epoll, &mut events.buf[..max], timeout.as_ref())?;
         Ok(false)
     }
 

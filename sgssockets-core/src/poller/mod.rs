@@ -31,6 +31,7 @@ mod shared;
 pub(crate) mod table;
 
 use std::io;
+use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -44,20 +45,73 @@ pub(crate) use links::PollerLinks;
 use shared::Shared;
 use table::{Table, Token};
 
-/// The buffer [`Poller::wait`] fills; reuse one across waits (it grows to the number of
-/// registered sockets, so one wait reports every ready socket).
+/// The buffer [`Poller::wait`] fills; reuse one across waits. By default it grows to the
+/// number of registered sockets, so one wait reports every ready socket; with a
+/// [limit](PollEvents::with_limit) a wait reports at most that many.
 #[derive(Debug, Default)]
 pub struct PollEvents {
     raw: backend::RawEvents,
     ready: Vec<PollEvent>,
     /// TLS hook: the registrations with buffered input at the start of the wait.
     buffered: Vec<Token>,
+    /// The most events one wait reports (`None`: every ready socket).
+    limit: Option<NonZeroUsize>,
+    /// With a limit of one: whether buffered TLS input had the last turn.
+    buffered_turn: bool,
 }
 
 impl PollEvents {
-    /// An empty buffer.
+    /// An empty buffer; each wait reports every ready socket.
     pub fn new() -> PollEvents {
         PollEvents::default()
+    }
+
+    /// An empty buffer; each wait reports at most `limit` ready sockets. The kernel is asked
+    /// for no more, so nothing is lost: the others stay ready and a later wait reports them.
+    /// Level-triggered sockets take turns (the kernel reports those left out first next
+    /// time), so one that stays ready cannot starve the rest.
+    ///
+    /// ```
+    /// # use std::num::NonZeroUsize;
+    /// # use sgssockets_core::PollEvents;
+    /// let events = PollEvents::with_limit(NonZeroUsize::new(64).unwrap());
+    /// assert_eq!(events.limit().map(NonZeroUsize::get), Some(64));
+    /// ```
+    pub fn with_limit(limit: NonZeroUsize) -> PollEvents {
+        PollEvents {
+            limit: Some(limit),
+            ..PollEvents::default()
+        }
+    }
+
+    /// Changes the limit of [`with_limit`](PollEvents::with_limit) (`None`: every ready
+    /// socket) for the next waits.
+    pub fn set_limit(&mut self, limit: Option<NonZeroUsize>) {
+        self.limit = limit;
+    }
+
+    /// The most events one wait reports (`None`: every ready socket).
+    pub fn limit(&self) -> Option<NonZeroUsize> {
+        self.limit
+    }
+
+    /// With a limit, the room kept for TLS registrations with buffered input: at most half,
+    /// so neither they nor the kernel's events crowd the others out; with a limit of one,
+    /// every other wait.
+    fn buffered_share(&mut self) -> usize {
+        let Some(limit) = self.limit else {
+            return 0;
+        };
+        if self.buffered.is_empty() {
+            return 0;
+        }
+        let share = if limit.get() > 1 {
+            limit.get() / 2
+        } else {
+            self.buffered_turn = !self.buffered_turn;
+            usize::from(self.buffered_turn)
+        };
+        share.min(self.buffered.len())
     }
 
     /// The events of the last wait.
@@ -183,9 +237,32 @@ const WAKE_KEY_MESSAGE: &str = "key u64::MAX is reserved";
 impl Poller {
     /// A new poller (an epoll instance and its wake-up eventfd on Linux).
     pub fn new() -> Result<Poller> {
+        Poller::create(false)
+    }
+
+    /// A new poller that remembers the key of each socket closed (or dropped) while
+    /// registered, for [`take_closed_keys`](Poller::take_closed_keys): for callers that hold
+    /// something per key, as the SGScript binding holds the socket object. A poller from
+    /// [`new`](Poller::new) keeps no such list, so nothing grows when nobody takes it.
+    ///
+    /// ```
+    /// # use sgssockets_core::{Interest, Poller, Socket};
+    /// let poller = Poller::with_closed_keys()?;
+    /// let socket = Socket::udp(false)?;
+    /// poller.add(&socket, 9, Interest::READ)?;
+    /// drop(socket);
+    /// assert_eq!(poller.take_closed_keys(), [9]);
+    /// # Ok::<(), sgssockets_core::Error>(())
+    /// ```
+    pub fn with_closed_keys() -> Result<Poller> {
+        Poller::create(true)
+    }
+
+    fn create(keep_closed_keys: bool) -> Result<Poller> {
         let backend = backend::Backend::new().during("poller create")?;
+        let table = Table::new(backend::GENERATIONS, keep_closed_keys);
         Ok(Poller {
-            shared: Arc::new(Shared::new(backend, Table::new(backend::GENERATIONS))),
+            shared: Arc::new(Shared::new(backend, table)),
             buffered: Arc::default(),
         })
     }
@@ -340,7 +417,8 @@ impl Poller {
 
     /// The keys of sockets that were closed (or dropped) while registered, since the last
     /// call: they are no longer registered. Bindings use this to release what they held
-    /// for those keys.
+    /// for those keys. Always empty for a poller made by [`new`](Poller::new): see
+    /// [`with_closed_keys`](Poller::with_closed_keys).
     pub fn take_closed_keys(&self) -> Vec<u64> {
         self.shared.take_closed()
     }
@@ -351,10 +429,7 @@ impl Poller {
     /// it resumes with the time left. A TLS stream added with [`add_tls`](Poller::add_tls)
     /// that holds buffered input is readable at once (no wait, no system call for it).
     pub fn wait(&self, events: &mut PollEvents, timeout: Option<Duration>) -> Result<usize> {
-        const OP: &str = "poller wait";
-        let registered = self.len();
         events.ready.clear();
-        events.raw.reserve_for(registered);
         self.buffered.snapshot(&mut events.buffered);
         if !events.buffered.is_empty() {
             // Only those that ask for readability make the wait return at once.
@@ -363,40 +438,19 @@ impl Poller {
                 .buffered
                 .retain(|&token| table.get(token).is_some_and(|e| e.interest.readable));
         }
-        let has_buffered = !events.buffered.is_empty();
-        let timeout = if has_buffered {
-            Some(Duration::ZERO)
-        } else {
-            timeout
+        let (limit, kernel_max) = match events.limit {
+            // Room for every registration and the wake-up.
+            None => (usize::MAX, self.len().saturating_add(1)),
+            Some(limit) => (limit.get(), limit.get() - events.buffered_share()),
         };
-        let deadline = match timeout {
-            Some(timeout) if !timeout.is_zero() => Instant::now().checked_add(timeout),
-            _ => None,
-        };
-        let mut remaining = timeout;
-        loop {
-            match self.shared.backend.wait(&mut events.raw, remaining) {
-                Ok(true) => break, // woken by notify without an event
-                Ok(false) => {}
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(Error::os(OP, err)),
-            }
-            if !events.raw.is_empty() {
-                break;
-            }
-            // Nothing yet: done if the time is up (or there was none), else wait the rest
-            // (a signal, or a wake-up from a previous notify).
-            match (timeout, deadline) {
-                (None, _) => continue,
-                (Some(_), None) => break,
-                (Some(_), Some(deadline)) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        break;
-                    }
-                    remaining = Some(deadline - now);
-                }
-            }
+        events.raw.prepare(kernel_max, events.limit.is_some());
+        if kernel_max > 0 {
+            let timeout = if events.buffered.is_empty() {
+                timeout
+            } else {
+                Some(Duration::ZERO)
+            };
+            self.wait_kernel(&mut events.raw, timeout)?;
         }
         let table = self.shared.table();
         let buffered = &mut events.buffered;
@@ -409,13 +463,14 @@ impl Poller {
                 continue; // removed after the kernel queued it
             };
             // A TLS registration with buffered input: readable, reported once (here).
-            let has_buffered = match buffered.binary_search(&raw.token) {
-                Ok(at) => {
-                    buffered.remove(at);
-                    entry.interest.readable
-                }
-                Err(_) => false,
-            };
+            let has_buffered = !buffered.is_empty()
+                && match buffered.binary_search(&raw.token) {
+                    Ok(at) => {
+                        buffered.remove(at);
+                        entry.interest.readable
+                    }
+                    Err(_) => false,
+                };
             let readable = raw.readable || raw.hangup;
             let writable = raw.writable || (raw.hangup && entry.interest.writable);
             if readable || writable || has_buffered {
@@ -426,19 +481,56 @@ impl Poller {
                 });
             }
         }
-        // The other TLS registrations with buffered input, which the kernel did not report.
+        // The other TLS registrations with buffered input, which the kernel did not report
+        // (those beyond the limit stay marked, for a later wait).
         for &token in buffered.iter() {
             match table.get(token) {
-                Some(entry) if entry.interest.readable => events.ready.push(PollEvent {
-                    key: entry.key,
-                    readable: true,
-                    writable: false,
-                }),
+                Some(entry) if entry.interest.readable && events.ready.len() < limit => {
+                    events.ready.push(PollEvent {
+                        key: entry.key,
+                        readable: true,
+                        writable: false,
+                    })
+                }
                 Some(_) => {}
                 None => self.buffered.set(token, false), // unregistered since
             }
         }
         Ok(events.ready.len())
+    }
+
+    /// Waits in the kernel until `raw` holds events, the timeout expires or a notify
+    /// arrives; a signal resumes the wait with the time left.
+    fn wait_kernel(&self, raw: &mut backend::RawEvents, timeout: Option<Duration>) -> Result<()> {
+        let deadline = match timeout {
+            Some(timeout) if !timeout.is_zero() => Instant::now().checked_add(timeout),
+            _ => None,
+        };
+        let mut remaining = timeout;
+        loop {
+            match self.shared.backend.wait(raw, remaining) {
+                Ok(true) => return Ok(()), // woken by notify without an event
+                Ok(false) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(Error::os("poller wait", err)),
+            }
+            if !raw.is_empty() {
+                return Ok(());
+            }
+            // Nothing yet: done if the time is up (or there was none), else wait the rest
+            // (a signal, or a wake-up from a previous notify).
+            match (timeout, deadline) {
+                (None, _) => continue,
+                (Some(_), None) => return Ok(()),
+                (Some(_), Some(deadline)) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return Ok(());
+                    }
+                    remaining = Some(deadline - now);
+                }
+            }
+        }
     }
 
     /// Wakes a [`wait`](Poller::wait) in progress (or the next one) on any thread.

@@ -34,12 +34,15 @@ impl Default for RawEvents {
 }
 
 impl RawEvents {
-    pub fn reserve_for(&mut self, registered: usize) {
+    /// Empties the buffer and makes room for `max` events (at least one) in the next wait.
+    /// `polling` returns as many as the buffer holds, so with `exact` (a caller's limit)
+    /// the buffer is made exactly that large; without, a larger one is kept.
+    pub fn prepare(&mut self, max: usize, exact: bool) {
         self.events.clear();
-        let wanted = registered.max(1);
-        if self.events.capacity().get() < wanted {
-            let capacity = NonZeroUsize::new(wanted).unwrap_or(NonZeroUsize::MIN);
-            self.events = polling::Events::with_capacity(capacity);
+        let max = NonZeroUsize::new(max).unwrap_or(NonZeroUsize::MIN);
+        let capacity = self.events.capacity();
+        if capacity < max || (exact && capacity != max) {
+            self.events = polling::Events::with_capacity(max);
         }
     }
 

@@ -72,8 +72,9 @@ impl Shared {
                 // A failure here means the kernel already forgot it; nothing to undo.
                 let _ = self.backend.delete(socket);
             }
-            table.note_closed(entry.key);
-            self.closed_pending.store(true, Ordering::Release);
+            if table.note_closed(entry.key) {
+                self.closed_pending.store(true, Ordering::Release);
+            }
         }
     }
 }

@@ -33,18 +33,18 @@ pub(crate) struct Table {
     len: usize,
     /// Whether tokens carry the generation.
     generations: bool,
-    /// Keys of registrations removed because their socket closed.
-    closed: Vec<u64>,
+    /// Keys of registrations removed because their socket closed (`None`: not kept).
+    closed: Option<Vec<u64>>,
 }
 
 impl Table {
-    pub fn new(generations: bool) -> Table {
+    pub fn new(generations: bool, keep_closed_keys: bool) -> Table {
         Table {
             slots: Vec::new(),
             free: Vec::new(),
             len: 0,
             generations,
-            closed: Vec::new(),
+            closed: keep_closed_keys.then(Vec::new),
         }
     }
 
@@ -116,14 +116,18 @@ impl Table {
         self.len
     }
 
-    /// Remembers that `key`'s socket closed while registered.
-    pub fn note_closed(&mut self, key: u64) {
-        self.closed.push(key);
+    /// Remembers that `key`'s socket closed while registered (if this table keeps those);
+    /// returns whether it did.
+    pub fn note_closed(&mut self, key: u64) -> bool {
+        self.closed
+            .as_mut()
+            .map(|closed| closed.push(key))
+            .is_some()
     }
 
     /// The keys noted by [`note_closed`](Self::note_closed) since the last call.
     pub fn take_closed(&mut self) -> Vec<u64> {
-        std::mem::take(&mut self.closed)
+        self.closed.as_mut().map(std::mem::take).unwrap_or_default()
     }
 }
 
@@ -133,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_reused_slot_does_not_answer_to_the_old_token() {
-        let mut table = Table::new(true);
+        let mut table = Table::new(true, false);
         let old = table.insert(1, Interest::READ, PollMode::Level);
         assert_eq!(table.remove(old).map(|e| e.key), Some(1));
         let new = table.insert(2, Interest::READ, PollMode::Level);

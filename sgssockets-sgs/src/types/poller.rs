@@ -86,7 +86,7 @@ impl Push for PollerObject {
 pub fn new_poller() -> sgssockets_core::Result<PollerObject> {
     Ok(PollerObject {
         state: RefCell::new(Some(Registry {
-            poller: Poller::new()?,
+            poller: Poller::with_closed_keys()?,
             slots: Vec::new(),
             free: Vec::new(),
             events: PollEvents::new(),
