@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the release library and one C benchmark, and runs it:
 #   sgssockets-ffi/benches/run.sh [round_trips_per_round [rounds]]    # ping-pong vs raw syscalls
-#   sgssockets-ffi/benches/run.sh poller [waits [rounds]]            # sgss_poller_wait vs raw epoll_wait
+#   sgssockets-ffi/benches/run.sh poller [waits [pairs]]             # sgss_poller_wait vs raw epoll_wait
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
