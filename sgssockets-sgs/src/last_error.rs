@@ -6,7 +6,6 @@
 //! An engine's entry is removed when the engine is destroyed, by the guard object that
 //! [`crate::module`] keeps in the engine's registry.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use sgssockets_core::{errno, Error, ErrorCategory};
@@ -24,19 +23,45 @@ struct LastError {
     detail_text: Option<String>,
 }
 
-/// Last outcome per engine root context.
-static LAST_ERRORS: Mutex<Option<HashMap<usize, LastError>>> = Mutex::new(None);
+/// Last outcome per engine root context. A list, not a hash map: a process runs few
+/// engines, and scanning a few entries costs less than hashing the key on every call.
+static LAST_ERRORS: Mutex<Table> = Mutex::new(Table(Vec::new()));
 
-fn with_table<R>(f: impl FnOnce(&mut HashMap<usize, LastError>) -> R) -> R {
+/// The engines' entries, by root context.
+#[derive(Debug)]
+struct Table(Vec<(usize, LastError)>);
+
+impl Table {
+    fn get(&self, root: usize) -> Option<&LastError> {
+        self.0.iter().find(|(r, _)| *r == root).map(|(_, e)| e)
+    }
+
+    fn entry(&mut self, root: usize) -> &mut LastError {
+        let at = match self.0.iter().position(|(r, _)| *r == root) {
+            Some(at) => at,
+            None => {
+                self.0.push((root, LastError::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    fn remove(&mut self, root: usize) {
+        self.0.retain(|(r, _)| *r != root);
+    }
+}
+
+fn with_table<R>(f: impl FnOnce(&mut Table) -> R) -> R {
     let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
-    f(guard.get_or_insert_with(HashMap::new))
+    f(&mut guard)
 }
 
 /// Records the outcome of a socket call: 0 for success, else the error code.
 pub fn set(ctx: &Ctx<'_>, code: i32) {
     let root = ctx.root();
     with_table(|table| {
-        let entry = table.entry(root).or_default();
+        let entry = table.entry(root);
         entry.code = code;
         entry.detail_text = None;
     });
@@ -54,20 +79,17 @@ pub fn set_error(ctx: &Ctx<'_>, err: &Error) {
     };
     let detail_text = specific.then(|| err.message().to_owned());
     with_table(|table| {
-        table.insert(
-            root,
-            LastError {
-                code: err.code(),
-                detail_text,
-            },
-        );
+        *table.entry(root) = LastError {
+            code: err.code(),
+            detail_text,
+        };
     });
 }
 
 /// The last recorded code for this engine (0 if none yet).
 pub fn get(ctx: &Ctx<'_>) -> i32 {
     let root = ctx.root();
-    with_table(|table| table.get(&root).map_or(0, |e| e.code))
+    with_table(|table| table.get(root).map_or(0, |e| e.code))
 }
 
 /// The text for the last recorded code: the error's own when it said more (the
@@ -76,7 +98,7 @@ pub fn text(ctx: &Ctx<'_>) -> String {
     let root = ctx.root();
     let (code, detail_text) = with_table(|table| {
         table
-            .get(&root)
+            .get(root)
             .map_or((0, None), |e| (e.code, e.detail_text.clone()))
     });
     detail_text.unwrap_or_else(|| errno::error_text(code))
@@ -85,24 +107,21 @@ pub fn text(ctx: &Ctx<'_>) -> String {
 /// Whether state is held for the engine whose root context is `root` (for tests: it is
 /// dropped when the engine is destroyed).
 pub fn is_tracked(root: usize) -> bool {
-    with_table(|table| table.contains_key(&root))
+    with_table(|table| table.get(root).is_some())
 }
 
 /// Starts the state of the engine whose root context is `root` (code 0).
 pub fn start(root: usize) {
-    with_table(|table| {
-        table.insert(root, LastError::default());
-    });
+    with_table(|table| *table.entry(root) = LastError::default());
 }
 
 /// Forgets the state of the engine whose root context is `root` (it is being destroyed);
 /// frees the table with the last engine, so nothing outlives the engines.
 pub fn forget(root: usize) {
-    let mut guard = LAST_ERRORS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(table) = guard.as_mut() {
-        table.remove(&root);
-        if table.is_empty() {
-            *guard = None;
+    with_table(|table| {
+        table.remove(root);
+        if table.0.is_empty() {
+            table.0 = Vec::new();
         }
-    }
+    });
 }

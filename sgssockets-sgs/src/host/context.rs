@@ -115,6 +115,13 @@ impl<'call> Ctx<'call> {
         if item >= self.stack_size() {
             return None;
         }
+        // SAFETY: live context, index checked.
+        let var = unsafe { raw::sgs_StackItem(self.raw, item) };
+        if var.type_ == raw::SGS_VT_STRING {
+            // SAFETY: the item holds a reference to the string for the whole call (this
+            // module never pops its arguments), so its bytes outlive `'call`.
+            return Some(unsafe { string_bytes(&var) });
+        }
         let mut ptr: *mut c_char = std::ptr::null_mut();
         let mut size: raw::sgs_SizeVal = 0;
         // SAFETY: live context; both out-pointers are valid places.
@@ -427,11 +434,8 @@ impl Ctx<'_> {
         if var.type_ != raw::SGS_VT_STRING {
             return None;
         }
-        let base = self.stack_size();
-        self.push_variable(var);
-        let bytes = self.bytes_at(base).map(<[u8]>::to_vec);
-        self.pop_to(base);
-        bytes
+        // SAFETY: `var` is a string variable held by the caller for this call.
+        Some(unsafe { string_bytes(var) }.to_vec())
     }
 
     /// The items `base..base + len` of the stack (all present: pushed by this call), read
@@ -468,5 +472,22 @@ impl Ctx<'_> {
     pub fn push_variable(&self, var: &sgs_Variable) {
         // SAFETY: live context; `var` is alive (held by the caller).
         unsafe { raw::sgs_PushVariable(self.raw, *var) };
+    }
+}
+
+/// The bytes of a string variable, read from the public string header (`sgs_var_cstr` and
+/// the header's `size`) without a call into the VM: the fast path for method names and
+/// string arguments.
+///
+/// # Safety
+/// `var` is a string variable (`SGS_VT_STRING`) whose string stays referenced for `'a`.
+unsafe fn string_bytes<'a>(var: &sgs_Variable) -> &'a [u8] {
+    // SAFETY: a string variable's `data.S` points at a live `sgs_iStr` header followed by
+    // `size` bytes (the public layout, asserted in `raw`), kept alive by the reference the
+    // caller holds for `'a`.
+    unsafe {
+        let header = var.data.S;
+        let len = (*header).size as usize;
+        std::slice::from_raw_parts(header.add(1).cast::<u8>(), len)
     }
 }

@@ -33,6 +33,15 @@ struct Registry {
     slots: Vec<Option<StoredVariable>>,
     free: Vec<usize>,
     events: PollEvents,
+    /// The ready objects of a wait, kept between waits so a wait allocates nothing.
+    scratch: ReadyObjects,
+}
+
+/// The objects a wait found readable and writable (not referenced: the poller holds them).
+#[derive(Debug, Default)]
+struct ReadyObjects {
+    readable: Vec<sgs_Variable>,
+    writable: Vec<sgs_Variable>,
 }
 
 impl Registry {
@@ -90,6 +99,7 @@ pub fn new_poller() -> sgssockets_core::Result<PollerObject> {
             slots: Vec::new(),
             free: Vec::new(),
             events: PollEvents::new(),
+            scratch: ReadyObjects::default(),
         })),
     })
 }
@@ -271,9 +281,7 @@ fn wait(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<usize> {
     let readable_out = array_arg(ctx, 1)?;
     let writable_out = array_arg(ctx, 2)?;
     let timeout = timeout_arg(ctx, 3)?;
-    let mut readable = Vec::new();
-    let mut writable = Vec::new();
-    let ready = {
+    let (ready, mut found) = {
         let mut state = this.state.borrow_mut();
         let registry = state.as_mut().ok_or_else(|| closed(OP))?;
         registry.release_closed(ctx);
@@ -281,8 +289,12 @@ fn wait(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<usize> {
             poller,
             slots,
             events,
+            scratch,
             ..
         } = registry;
+        let mut found = std::mem::take(scratch);
+        found.readable.clear();
+        found.writable.clear();
         let ready = poller.wait(events, timeout).map_err(|error| {
             let text = error.to_string();
             Failure::warn_with(error, text)
@@ -293,21 +305,29 @@ fn wait(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<usize> {
                 continue;
             };
             if event.readable {
-                readable.push(stored.variable());
+                found.readable.push(stored.variable());
             }
             if event.writable {
-                writable.push(stored.variable());
+                found.writable.push(stored.variable());
             }
         }
-        ready
+        (ready, found)
     };
     // The objects stay referenced by the poller while the arrays are rewritten (which
     // runs no script code).
     if let Some(array) = readable_out {
-        ctx.refill_array(&array, &readable);
+        ctx.refill_array(&array, &found.readable);
     }
     if let Some(array) = writable_out {
-        ctx.refill_array(&array, &writable);
+        ctx.refill_array(&array, &found.writable);
+    }
+    // Back for the next wait, without the variables (they may not outlive their objects).
+    found.readable.clear();
+    found.writable.clear();
+    if let Ok(mut state) = this.state.try_borrow_mut() {
+        if let Some(registry) = state.as_mut() {
+            registry.scratch = found;
+        }
     }
     Ok(ready)
 }
