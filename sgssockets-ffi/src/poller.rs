@@ -132,7 +132,7 @@ fn mode_from_c(mode: sgss_poll_mode) -> Result<PollMode, Failure> {
 }
 
 /// A key from C, checked: `UINT64_MAX` is the poller's own wake-up.
-fn key_from_c(key: u64) -> Result<u64, Failure> {
+pub(crate) fn key_from_c(key: u64) -> Result<u64, Failure> {
     if key == u64::MAX {
         return Err(Failure::Invalid(
             "key UINT64_MAX is reserved for the poller's wake-up".to_owned(),

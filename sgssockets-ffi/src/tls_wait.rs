@@ -7,7 +7,7 @@ use sgssockets_core::tls::TlsStream;
 use sgssockets_core::{select, Interest, RawSocket, Selectable, Socket};
 
 use crate::boundary::{ffi_boundary, try_out, try_ref, Castable};
-use crate::poller::sgss_poller;
+use crate::poller::{key_from_c, sgss_poller};
 use crate::result::{sgss_error, sgss_result, Failure};
 use crate::socket::sgss_socket;
 use crate::tls::sgss_tls;
@@ -207,6 +207,7 @@ pub unsafe extern "C" fn sgss_poller_add_tls(
     ffi_boundary!(err, {
         let handle = try_ref!(poller);
         let stream = try_ref!(tls);
+        let key = key_from_c(key)?;
         let interest = Interest { readable, writable };
         handle
             .core()

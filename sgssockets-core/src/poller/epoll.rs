@@ -159,8 +159,9 @@ impl Backend {
             tv_sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
             tv_nsec: i64::from(t.subsec_nanos()),
         });
-        let max = events.max.clamp(1, events.buf.len());
-        events.len = epoll::wait(&self.epoll, &mut events.buf[..max], timeout.as_ref())?;
+        // `prepare` made `buf` at least `max` (at least one) long.
+        let buf = &mut events.buf[..events.max];
+        events.len = epoll::wait(&self.epoll, buf, timeout.as_ref())?;
         Ok(false)
     }
 

@@ -95,18 +95,15 @@ impl PollEvents {
         self.limit
     }
 
-    /// With a limit, the room kept for TLS registrations with buffered input: at most half,
+    /// Under a limit, the room kept for TLS registrations with buffered input: at most half,
     /// so neither they nor the kernel's events crowd the others out; with a limit of one,
     /// every other wait.
-    fn buffered_share(&mut self) -> usize {
-        let Some(limit) = self.limit else {
-            return 0;
-        };
+    fn buffered_share(&mut self, limit: usize) -> usize {
         if self.buffered.is_empty() {
             return 0;
         }
-        let share = if limit.get() > 1 {
-            limit.get() / 2
+        let share = if limit > 1 {
+            limit / 2
         } else {
             self.buffered_turn = !self.buffered_turn;
             usize::from(self.buffered_turn)
@@ -441,7 +438,10 @@ impl Poller {
         let (limit, kernel_max) = match events.limit {
             // Room for every registration and the wake-up.
             None => (usize::MAX, self.len().saturating_add(1)),
-            Some(limit) => (limit.get(), limit.get() - events.buffered_share()),
+            Some(limit) => (
+                limit.get(),
+                limit.get() - events.buffered_share(limit.get()),
+            ),
         };
         events.raw.prepare(kernel_max, events.limit.is_some());
         if kernel_max > 0 {

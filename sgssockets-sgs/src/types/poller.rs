@@ -292,9 +292,8 @@ fn wait(this: &PollerObject, ctx: &Ctx<'_>) -> Outcome<usize> {
             scratch,
             ..
         } = registry;
+        // Empty: cleared before it was put back (and a fresh one after an error).
         let mut found = std::mem::take(scratch);
-        found.readable.clear();
-        found.writable.clear();
         let ready = poller.wait(events, timeout).map_err(|error| {
             let text = error.to_string();
             Failure::warn_with(error, text)
